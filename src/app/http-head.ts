@@ -1,0 +1,116 @@
+/**
+ * Parsing of an HTTP/1.x request head (request line + header fields), from the bytes before the blank
+ * line. Bytes are decoded as latin1 so any octet maps to one character and nothing throws.
+ */
+
+/** A parsed request head; header values are as sent, trimmed. */
+export interface RequestHead {
+  readonly method: string;
+  readonly target: string;
+  /** e.g. 'HTTP/1.1' */
+  readonly version: string;
+  readonly host?: string;
+  readonly userAgent?: string;
+  /** Content-Length when present and a plain decimal number */
+  readonly contentLength?: number;
+  /** Content-Length was present but not a number (or conflicting values) */
+  readonly badContentLength: boolean;
+  /** the last transfer-coding is chunked */
+  readonly chunked: boolean;
+  readonly expectContinue: boolean;
+  /** CONNECT or an Upgrade request: what follows on the connection is not HTTP/1 requests */
+  readonly switches: boolean;
+}
+
+const KNOWN_METHODS = new Set([
+  'GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE',
+  'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'SEARCH', 'REPORT',
+]);
+
+/** longest method token we accept, in characters */
+export const MAX_METHOD_CHARS = 20;
+
+const REQUEST_LINE = /^([A-Z][A-Z0-9_-]{0,19}) (\S+) (HTTP\/1\.[0-9])$/;
+
+/**
+ * Does `bytes` start like an HTTP/1.x request? A known method followed by a space is enough; any other
+ * upper-case token needs the whole request line (`TOKEN target HTTP/1.x`) in `bytes`.
+ */
+export function looksLikeRequest(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < bytes.length && i <= MAX_METHOD_CHARS) {
+    const b = bytes[i] ?? 0;
+    if (b === 0x20) break;
+    const ok = (b >= 0x41 && b <= 0x5a) || (i > 0 && ((b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f));
+    if (!ok) return false;
+    i++;
+  }
+  if (i === 0 || i > MAX_METHOD_CHARS || bytes[i] !== 0x20) return false;
+  const method = Buffer.from(bytes.subarray(0, i)).toString('latin1');
+  if (KNOWN_METHODS.has(method)) return true;
+  const end = Buffer.from(bytes.subarray(0, Math.min(bytes.length, 8192))).indexOf('\n');
+  if (end < 0) return false;
+  const line = Buffer.from(bytes.subarray(0, end)).toString('latin1').replace(/\r$/, '');
+  return REQUEST_LINE.test(line);
+}
+
+/** Parse a request head (without the blank line). Undefined when the request line is malformed. */
+export function parseRequestHead(head: string): RequestHead | undefined {
+  const lines = head.split('\n');
+  const m = REQUEST_LINE.exec((lines[0] ?? '').replace(/\r$/, ''));
+  if (m === null) return undefined;
+  let host: string | undefined;
+  let userAgent: string | undefined;
+  let cl: string | undefined;
+  let badContentLength = false;
+  let chunked = false;
+  let expectContinue = false;
+  let upgrade = false;
+  for (let i = 1; i < lines.length; i++) {
+    const line = (lines[i] ?? '').replace(/\r$/, '');
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    switch (name) {
+      case 'host': host ??= value; break;
+      case 'user-agent': userAgent ??= value; break;
+      case 'content-length':
+        if (cl !== undefined && cl !== value) badContentLength = true;
+        cl = value;
+        break;
+      case 'transfer-encoding': chunked = /(^|,)\s*chunked\s*$/i.test(value); break;
+      case 'expect': expectContinue = /^100-continue$/i.test(value); break;
+      case 'upgrade': upgrade = value.length > 0; break;
+      default: break;
+    }
+  }
+  let contentLength: number | undefined;
+  if (cl !== undefined) {
+    if (/^[0-9]{1,15}$/.test(cl)) contentLength = Number(cl);
+    else badContentLength = true;
+  }
+  const method = m[1] ?? '';
+  const base = {
+    method, target: m[2] ?? '', version: m[3] ?? '', badContentLength, chunked, expectContinue,
+    switches: method === 'CONNECT' || upgrade,
+  };
+  return {
+    ...base,
+    ...(host === undefined ? {} : { host }),
+    ...(userAgent === undefined ? {} : { userAgent }),
+    ...(contentLength === undefined ? {} : { contentLength }),
+  };
+}
+
+/** The Host header without its port: `example.com:8080` → `example.com`, `[::1]:80` → `::1`. */
+export function hostWithoutPort(host: string): string {
+  if (host.startsWith('[')) {
+    const close = host.indexOf(']');
+    return close > 0 ? host.slice(1, close) : host;
+  }
+  const colon = host.indexOf(':');
+  // more than one colon: a bare IPv6 address, leave it whole
+  if (colon >= 0 && host.indexOf(':', colon + 1) < 0) return host.slice(0, colon);
+  return host;
+}
