@@ -1,5 +1,46 @@
-/** Entry point of the `exfilwatch` command; returns the process exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
-  process.stderr.write(`exfilwatch: not wired yet (${argv.join(' ')})\n`);
-  return 2;
+import { runReplay } from './replay.js';
+import type { Io } from './run.js';
+
+const USAGE = `usage: exfilwatch <command> [options]
+
+commands:
+  replay FILE...        read pcap/pcapng captures ('-' = standard input) and print events
+  help                  this text
+
+Run 'exfilwatch <command> --help' for a command's options.
+`;
+
+type Command = (argv: readonly string[], io: Io) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  replay: runReplay,
+};
+
+/** Entry point of the `exfilwatch` command; returns the process exit code and never throws. */
+export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    (name === undefined ? io.stderr : io.stdout).write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === 'version') {
+    io.stdout.write('exfilwatch 0.1.0\n');
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.stderr.write(`exfilwatch: unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await cmd(rest, io);
+  } catch (e) {
+    // A bug, not bad input: say what happened in one line; EXFILWATCH_DEBUG=1 shows the stack.
+    const msg = e instanceof Error ? e.message : String(e);
+    io.stderr.write(`exfilwatch: internal error: ${msg}\n`);
+    if (process.env['EXFILWATCH_DEBUG'] === '1' && e instanceof Error && e.stack) io.stderr.write(e.stack + '\n');
+    return 70;
+  }
 }
+
+

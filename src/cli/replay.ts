@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { readCapture, type ReadResult } from '../ingest/capture.js';
+import { str } from './args.js';
+import { createProgress } from './progress.js';
+import { formatSummary } from './summary.js';
+import { buildRun, loadRunConfig, RUN_OPTIONS, type Io, type RunFlags } from './run.js';
+
+export const REPLAY_USAGE = `usage: exfilwatch replay [options] FILE... ('-' reads a pcap stream from standard input)
+  -c, --config FILE      YAML config file (see README)
+  -o, --output FILE      write JSON lines to FILE instead of standard output
+      --events-dir DIR   one pipeline per capture, events in DIR/<capture>.jsonl
+      --syslog URL       also send events to syslog: udp://, tcp://, tls://host:port (repeatable)
+      --format json|cef  syslog message body (default json)
+      --alerts-only      only alerts go to standard output / --output
+      --asn-db PATH      a GeoLite2-ASN style .mmdb (wins over the embedded default)
+      --no-progress      no progress bar on standard error
+  -q, --quiet            no summary on standard error
+`;
+
+/** `exfilwatch replay`: read captures, print events; exit 1 when a capture could not be read whole. */
+export async function runReplay(argv: readonly string[], io: Io): Promise<number> {
+  const loaded = await loadRunConfig(argv, { ...RUN_OPTIONS, 'events-dir': { type: 'string' }, 'no-progress': { type: 'boolean' } }, io, REPLAY_USAGE);
+  if (!loaded.ok) return loaded.code;
+  const { config, flags, positionals } = loaded;
+  if (positionals.length === 0) {
+    io.stderr.write('exfilwatch replay: no capture file given\n' + REPLAY_USAGE);
+    return 2;
+  }
+  const eventsDir = str(flags.values['events-dir']);
+  const progress = flags.values['no-progress'] !== true;
+  let failed = false;
+  if (eventsDir !== undefined) {
+    mkdirSync(eventsDir, { recursive: true });
+    for (const file of positionals) {
+      const out = join(eventsDir, `${basename(file === '-' ? 'stdin' : file)}.jsonl`);
+      if (!(await replayFiles([file], config, { ...flags, output: out }, io, progress))) failed = true;
+    }
+  } else if (!(await replayFiles(positionals, config, flags, io, progress))) {
+    failed = true;
+  }
+  return failed ? 1 : 0;
+}
+
+// Files given together are one capture split in parts: one pipeline, so flows carry across files.
+async function replayFiles(files: readonly string[], config: Config, flags: RunFlags, io: Io, progress: boolean): Promise<boolean> {
+  const built = await buildRun(config, flags, io);
+  if (!built.ok) return false;
+  const { pipeline } = built;
+  const started = process.hrtime.bigint();
+  let ok = true;
+  for (const file of files) {
+    const bar = createProgress(process.stderr, basename(file), progress);
+    const sensor = pipeline.sensor;
+    let frames = 0;
+    const result: ReadResult = await readCapture(file, (f) => { frames++; sensor.frame(f); }, {
+      counters: pipeline.counters,
+      onProgress: (read, total) => bar.update(read, total, frames),
+    });
+    bar.done();
+    if (result.error) {
+      ok = false;
+      io.stderr.write(`exfilwatch: ${result.error.file}: ${result.error.message} (at byte offset ${result.error.offset}; ${result.frames} packets read before it)\n`);
+    }
+  }
+  await pipeline.sensor.finish();
+  await built.close();
+  if (flags.quiet !== true) {
+    const secs = Number(process.hrtime.bigint() - started) / 1e9;
+    io.stderr.write(formatSummary(files.join(' '), pipeline.sensor.stats(), pipeline.counters.snapshot(), secs));
+  }
+  return ok;
+}
