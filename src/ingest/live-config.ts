@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/**
+ * Settings of live capture (`capture:` in the config file; the `live` flags override them). Sizes are
+ * bytes, intervals seconds. To be folded into src/config/schema.ts as `capture: captureSchema.prefault({})`.
+ */
+export const captureSchema = z.strictObject({
+  /** interface to capture on (e.g. eth1, a SPAN port); the `--interface` flag wins */
+  interface: z.string().min(1).max(64).optional(),
+  /** BPF filter expression (tcpdump syntax); empty = every frame */
+  bpf: z.string().max(4_096).default(''),
+  /**
+   * bytes kept of each frame. The `cap` binding always asks libpcap for 65,535; smaller values are
+   * applied after capture (the frame is cut before decoding), which saves no kernel memory.
+   */
+  snaplen: z.number().int().min(64).max(65_535).default(65_535),
+  /** kernel capture ring size, bytes (pcap_set_buffer_size); with cap each frame slot is ~64 KiB */
+  buffer_size: z.number().int().min(1 << 20).max(2 ** 31 - 1).default(256 * 1024 * 1024),
+  /** how often time is advanced when the interface is idle, so flows still expire */
+  tick_interval: z.number().positive().max(60).default(1),
+  /** how often the drop line is written to standard error (0 = only at shutdown) */
+  stats_interval: z.number().min(0).max(86_400).default(60),
+});
+
+/** Validated live-capture settings. */
+export type CaptureConfig = z.infer<typeof captureSchema>;
