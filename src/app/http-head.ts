@@ -20,6 +20,8 @@ export interface RequestHead {
   readonly expectContinue: boolean;
   /** CONNECT or an Upgrade request: what follows on the connection is not HTTP/1 requests */
   readonly switches: boolean;
+  /** the request line lacks the target or the HTTP version (kept as tshark and Zeek keep it) */
+  readonly nonstandard: boolean;
 }
 
 const KNOWN_METHODS = new Set([
@@ -31,21 +33,23 @@ const KNOWN_METHODS = new Set([
 export const MAX_METHOD_CHARS = 20;
 
 const REQUEST_LINE = /^([A-Z][A-Z0-9_-]{0,19}) (\S+) (HTTP\/1\.[0-9])$/;
+const METHOD = /^[A-Z][A-Z0-9_-]{0,19}$/;
 
 /**
- * Does `bytes` start like an HTTP/1.x request? A known method followed by a space is enough; any other
+ * Does `bytes` start like an HTTP/1.x request? A known method followed by a space or line end is enough; any other
  * upper-case token needs the whole request line (`TOKEN target HTTP/1.x`) in `bytes`.
  */
 export function looksLikeRequest(bytes: Uint8Array): boolean {
   let i = 0;
   while (i < bytes.length && i <= MAX_METHOD_CHARS) {
     const b = bytes[i] ?? 0;
-    if (b === 0x20) break;
+    if (b === 0x20 || b === 0x0d || b === 0x0a) break;
     const ok = (b >= 0x41 && b <= 0x5a) || (i > 0 && ((b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f));
     if (!ok) return false;
     i++;
   }
-  if (i === 0 || i > MAX_METHOD_CHARS || bytes[i] !== 0x20) return false;
+  const after = bytes[i];
+  if (i === 0 || i > MAX_METHOD_CHARS || (after !== 0x20 && after !== 0x0d && after !== 0x0a)) return false;
   const method = Buffer.from(bytes.subarray(0, i)).toString('latin1');
   if (KNOWN_METHODS.has(method)) return true;
   const end = Buffer.from(bytes.subarray(0, Math.min(bytes.length, 8192))).indexOf('\n');
@@ -54,11 +58,21 @@ export function looksLikeRequest(bytes: Uint8Array): boolean {
   return REQUEST_LINE.test(line);
 }
 
-/** Parse a request head (without the blank line). Undefined when the request line is malformed. */
+/**
+ * Parse a request head (without the blank line). Undefined when the line does not start with a method
+ * token; a line without target or version (`GET /`, `OPTIONS`) is kept with those fields empty.
+ */
 export function parseRequestHead(head: string): RequestHead | undefined {
   const lines = head.split('\n');
-  const m = REQUEST_LINE.exec((lines[0] ?? '').replace(/\r$/, ''));
-  if (m === null) return undefined;
+  const first = (lines[0] ?? '').replace(/\r$/, '');
+  const sp = first.indexOf(' ');
+  const method = sp < 0 ? first : first.slice(0, sp);
+  if (!METHOD.test(method)) return undefined;
+  const rest = sp < 0 ? '' : first.slice(sp + 1);
+  // as tshark splits it: the last space-separated token is the version, whatever it looks like
+  const last = rest.lastIndexOf(' ');
+  const target = last < 0 ? rest : rest.slice(0, last);
+  const version = last < 0 ? '' : rest.slice(last + 1);
   let host: string | undefined;
   let userAgent: string | undefined;
   let cl: string | undefined;
@@ -90,10 +104,9 @@ export function parseRequestHead(head: string): RequestHead | undefined {
     if (/^[0-9]{1,15}$/.test(cl)) contentLength = Number(cl);
     else badContentLength = true;
   }
-  const method = m[1] ?? '';
   const base = {
-    method, target: m[2] ?? '', version: m[3] ?? '', badContentLength, chunked, expectContinue,
-    switches: method === 'CONNECT' || upgrade,
+    method, target, version, badContentLength, chunked, expectContinue,
+    switches: method === 'CONNECT' || upgrade, nonstandard: !/^HTTP\/1\.[0-9]$/.test(version) || target === '',
   };
   return {
     ...base,

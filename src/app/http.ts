@@ -36,7 +36,7 @@ const LFLF = Buffer.from('\n\n');
  * HTTP/1.x requests on any TCP port: one `http` event per request, emitted when its body is complete
  * (Content-Length or chunked framing), or at close with what was seen; pipelined and keep-alive
  * requests are all seen. Counters: `http.header_too_long`, `http.bad_request_line`,
- * `http.bad_content_length`, `http.bad_chunk`, `http.gap`, `http.incomplete`.
+ * `http.bad_content_length`, `http.nonstandard_request_line`, `http.bad_chunk`, `http.gap`, `http.incomplete`.
  */
 export function createHttpObserver(opts: HttpObserverOptions = DEFAULT_HTTP_OPTIONS): AppObserver<HttpState> {
   return {
@@ -190,6 +190,7 @@ function openRequest(s: HttpState, headText: string): boolean {
     return false;
   }
   if (head.badContentLength) s.ctx.counters.inc('http.bad_content_length');
+  if (head.nonstandard) s.ctx.counters.inc('http.nonstandard_request_line');
   if (!s.named && head.host !== undefined && head.host.length > 0) {
     s.named = true;
     s.ctx.setServerName(hostWithoutPort(head.host));

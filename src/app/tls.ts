@@ -79,7 +79,7 @@ function wantsMore(s: TlsState, opts: TlsObserverOptions): boolean {
   if (s.failed || s.hellos >= opts.maxHellos) return false;
   if (s.orig.done) return false;
   // After the first hello only a HelloRetryRequest makes another one possible.
-  if (s.hellos >= 1 && (s.resp.done || (s.serverHello && !s.hrr))) return false;
+  if (s.hellos >= 1 && !s.hrr && (s.resp.done || s.serverHello)) return false;
   return true;
 }
 
