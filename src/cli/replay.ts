@@ -45,7 +45,7 @@ export async function runReplay(argv: readonly string[], io: Io): Promise<number
 
 // Files given together are one capture split in parts: one pipeline, so flows carry across files.
 async function replayFiles(files: readonly string[], config: Config, flags: RunFlags, io: Io, progress: boolean): Promise<boolean> {
-  const built = await buildRun(config, flags, io);
+  const built = await buildRun(config, flags, io, str(flags.values['config']));
   if (!built.ok) return false;
   const { pipeline } = built;
   const started = process.hrtime.bigint();

@@ -1,7 +1,11 @@
 import type { ParseArgsConfig } from 'node:util';
 import { loadConfigFile, parseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { createJsonlSink } from '../output/jsonl.js';
+import { createCounters } from '../core/counters.js';
+import { createDetector } from '../detect/detector.js';
+import type { DetectIntel } from '../detect/intel-view.js';
+import { createIntel, type Intel } from '../intel/intel.js';
+import { createSinks, syslogSchema, type OutputsConfig } from '../output/config.js';
 import type { Sink } from '../output/sink.js';
 import { parseCli, str, strs } from './args.js';
 import { buildPipeline, type Pipeline } from './pipeline.js';
@@ -74,20 +78,66 @@ export async function loadRunConfig(argv: readonly string[], options: NonNullabl
   return { ok: true, config: cfg.config, flags, positionals: parsed.positionals };
 }
 
-export type Built = { readonly ok: true; readonly pipeline: Pipeline; close(): Promise<void> } | { readonly ok: false };
+export type Built =
+  | { readonly ok: true; readonly pipeline: Pipeline; readonly intel: Intel; close(): Promise<void> }
+  | { readonly ok: false };
 
-/** Builds the outputs, intel and detection for one run, then the pipeline. Errors are printed. */
-export async function buildRun(config: Config, flags: RunFlags, io: Io): Promise<Built> {
-  const sinks: Sink[] = [
-    createJsonlSink({
-      ...(flags.output !== undefined ? { path: flags.output } : {}),
-      ...(flags.alertsOnly ? { filter: { types: ['alert'] } } : {}),
-    }, config.observer_name),
-  ];
-  if (flags.syslog.length > 0) {
-    io.stderr.write('exfilwatch: --syslog is not available in this build\n');
+/** Builds the intel, outputs and detection for one run, then the pipeline. Errors are printed, never thrown. */
+export async function buildRun(config: Config, flags: RunFlags, io: Io, configFile?: string): Promise<Built> {
+  const counters = createCounters();
+  const loaded = await createIntel({
+    asnDbPath: flags.asnDb ?? config.intel.asn_db,
+    intelDir: config.intel.dir,
+    allowlist: config.allowlist,
+    configFile,
+    localNets: config.intel.local_nets,
+    zones: config.intel.zones,
+    asnCacheSize: config.intel.asn_cache_size,
+    counters,
+  });
+  if (!loaded.ok) {
+    io.stderr.write(`exfilwatch: ${loaded.error}\n`);
     return { ok: false };
   }
-  const pipeline = buildPipeline(config, { sinks });
-  return { ok: true, pipeline, close: async () => undefined };
+  const intel = loaded.intel;
+  let sinks: Sink[];
+  try {
+    sinks = createSinks(applyOutputFlags(config.outputs, flags), config.observer_name, counters);
+  } catch (e) {
+    io.stderr.write(`exfilwatch: cannot open output: ${e instanceof Error ? e.message : String(e)}\n`);
+    return { ok: false };
+  }
+  const engine = createDetector(config.detect, detectView(intel), counters);
+  const pipeline = buildPipeline(config, { sinks, engine, direction: intel.direction, counters });
+  return { ok: true, pipeline, intel, close: async () => undefined };
+}
+
+/**
+ * Flags on top of the config's outputs: --output points the standard-output JSON sink at a file,
+ * --alerts-only filters it, --syslog adds syslog sinks with the --format body.
+ */
+export function applyOutputFlags(outputs: OutputsConfig, flags: RunFlags): OutputsConfig {
+  const out: OutputsConfig = outputs.map((s) => {
+    if (s.type !== 'jsonl' || (s.path !== undefined && s.path !== '-')) return s;
+    return {
+      ...s,
+      ...(flags.output !== undefined ? { path: flags.output } : {}),
+      ...(flags.alertsOnly ? { filter: { ...s.filter, types: ['alert' as const] } } : {}),
+    };
+  });
+  for (const url of flags.syslog) {
+    out.push(syslogSchema.parse({ type: 'syslog', url, body: flags.format ?? 'json' }));
+  }
+  return out;
+}
+
+/** Adapts the intel facade to the narrow view detection reads. */
+export function detectView(intel: Intel): DetectIntel {
+  return {
+    enrich: (ip, domain) => intel.enrich(ip, domain),
+    classifyDomain: (name) => intel.classifyDomain(name),
+    allowlisted: (src, d, ts) => intel.allowlisted(src, { ip: d.ip, asn: d.asNumber, domain: d.domain, provider: d.provider }, ts),
+    zoneOf: (ip) => intel.zoneOf(ip),
+    ja4Listed: (fp) => intel.ja4(fp)?.label,
+  };
 }

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { detectSchema } from '../detect/config.js';
+import { allowlistSchema } from '../intel/allowlist.js';
+import { outputsSchema } from '../output/config.js';
 
 /**
  * The one schema of every setting: file keys are snake_case like Zeek's and Suricata's, every bound has
@@ -33,11 +36,30 @@ export const decodeSchema = z.strictObject({
   frag_timeout: seconds.default(30),
 });
 
+export const intelSchema = z.strictObject({
+  /** a GeoLite2-ASN / GeoIP2-ISP style .mmdb; its answers win over the embedded default */
+  asn_db: z.string().min(1).optional(),
+  /** folder of intel files (domains, ranges, ASN sources); the shipped intel/ when absent */
+  dir: z.string().min(1).optional(),
+  /** local networks (CIDRs) that decide network.direction; RFC 1918, RFC 4193, loopback, link-local, 100.64/10 when absent */
+  local_nets: z.array(z.string()).min(1).optional(),
+  /** named zones of internal sources, e.g. containers: [172.17.0.0/16, 10.244.0.0/16] */
+  zones: z.record(z.string().min(1), z.array(z.string())).optional(),
+  /** cached ASN answers per database */
+  asn_cache_size: count.default(10_000),
+});
+
 export const configSchema = z.strictObject({
   /** observer.name on every event and the syslog HOSTNAME */
   observer_name: z.string().min(1).max(255).default('exfilwatch'),
   flow: flowSchema.prefault({}),
   decode: decodeSchema.prefault({}),
+  intel: intelSchema.prefault({}),
+  /** sanctioned sources, destinations and pairs (see README, "Allowlist") */
+  allowlist: allowlistSchema,
+  detect: detectSchema.prefault({}),
+  /** where events go; JSON lines on standard output when absent */
+  outputs: outputsSchema,
   /** how long the end of a run waits for outputs to deliver, seconds */
   close_timeout: seconds.default(10),
 });
