@@ -5,6 +5,7 @@
  */
 import type { CidrSetBuilder } from './cidr-set.js';
 import { parsePrefix } from './cidr-set.js';
+import { jsonErrorAt } from './json-error.js';
 
 /** What a cloud range says about an address. */
 export interface RangeLabel {
@@ -53,11 +54,9 @@ function lineOf(text: string, needle: string): number {
 function parseJson(text: string, file: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : 0;
-    return { ok: false, error: `${file}${line ? `:${line}` : ''}: invalid JSON (${msg})` };
+  } catch {
+    const { line, reason } = jsonErrorAt(text);
+    return { ok: false, error: `${file}${line ? `:${line}` : ''}: invalid JSON (${reason})` };
   }
 }
 
