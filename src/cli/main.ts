@@ -1,10 +1,17 @@
+import { runIntelCommand } from '../intel/command.js';
+import { runLive } from './live.js';
 import { runReplay } from './replay.js';
+import { runRules } from './rules.js';
 import type { Io } from './run.js';
 
 const USAGE = `usage: exfilwatch <command> [options]
 
 commands:
   replay FILE...        read pcap/pcapng captures ('-' = standard input) and print events
+  live -i IFACE         capture on a SPAN/tap interface with libpcap
+  intel lookup IP|NAME  what every intel source says about an address or name
+  intel import-aws FILE replace the shipped AWS ranges with a downloaded ip-ranges.json
+  rules                 the detection rules, their MITRE mapping and thresholds
   help                  this text
 
 Run 'exfilwatch <command> --help' for a command's options.
@@ -14,6 +21,9 @@ type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   replay: runReplay,
+  live: runLive,
+  rules: runRules,
+  intel: (argv, io) => runIntelCommand(argv, { stdout: (t) => io.stdout.write(t), stderr: (t) => io.stderr.write(t) }),
 };
 
 /** Entry point of the `exfilwatch` command; returns the process exit code and never throws. */
