@@ -1,6 +1,16 @@
 import type { Counters } from '../core/counters.js';
-import type { EventFilter } from './filter.js';
+import type { SensorEvent } from '../core/types.js';
+import { matchFilter, type EventFilter } from './filter.js';
+import { formatCef } from './format/cef.js';
+import { formatJsonBody } from './format/json-body.js';
+import { formatRfc3164 } from './format/rfc3164.js';
+import { formatRfc5424 } from './format/rfc5424.js';
 import { createDropTally, type Sink } from './sink.js';
+import { encodeMessage, frame } from './transport/framing.js';
+import { createStreamDelivery } from './transport/stream-delivery.js';
+import { tcpConnector } from './transport/tcp.js';
+import { tlsConnector } from './transport/tls.js';
+import { createUdpTransport } from './transport/udp.js';
 
 /** TLS options of a syslog sink (RFC 5425). */
 export interface SyslogTlsOptions {
@@ -41,13 +51,71 @@ export interface SyslogOptions {
   readonly filter?: EventFilter;
 }
 
-/** A syslog sink (work in progress: this placeholder counts every event as dropped). */
-export function createSyslogSink(opts: SyslogOptions, _observerName: string, counters: Counters): Sink {
+/** Formats of the message body: the table is the documentation. */
+export const BODY_FORMATTERS = {
+  json: (ev: SensorEvent, observer: string) => formatJsonBody(ev, observer),
+  cef: (ev: SensorEvent, observer: string) => formatCef(ev, observer),
+} as const satisfies Record<SyslogOptions['body'], (ev: SensorEvent, observer: string) => string>;
+
+/** Builds the whole syslog message (header + body) of an event. */
+export function formatSyslogMessage(ev: SensorEvent, o: Pick<SyslogOptions, 'format' | 'body' | 'facility' | 'hostname' | 'structuredData' | 'sdId'>, observerName: string): string {
+  const body = BODY_FORMATTERS[o.body](ev, observerName);
+  const hostname = o.hostname ?? observerName;
+  return o.format === 'rfc3164'
+    ? formatRfc3164(ev, body, { facility: o.facility, hostname })
+    : formatRfc5424(ev, body, { facility: o.facility, hostname, ...(o.structuredData ? { sdId: o.sdId } : {}) });
+}
+
+/**
+ * A syslog sink. UDP is best effort (datagrams cut to maxMessageBytes, sends and errors counted);
+ * TCP and TLS deliver in order through a bounded memory queue and an optional disk spool, reconnecting
+ * with backoff (see transport/stream-delivery.ts). Counters: `output.syslog.dropped.<reason>`,
+ * `output.syslog.truncated`, `output.syslog.connect`, `output.syslog.disconnect`, `output.syslog.error.<code>`.
+ * Throws a clear Error at creation when a TLS file or the spool directory cannot be opened.
+ */
+export function createSyslogSink(opts: SyslogOptions, observerName: string, counters: Counters): Sink {
   const drops = createDropTally((r, n) => counters.inc(`output.syslog.dropped.${r}`, n));
+  const onDrop = (r: string, n: number): void => { if (n > 0) drops.add(r, n); else counters.inc(`output.syslog.${r}`); };
+  const onEvent = (what: string, n: number): void => counters.inc(`output.syslog.${what}`, n);
+  const udp = opts.protocol === 'udp' ? createUdpTransport(opts.host, opts.port, opts.queueMaxEvents, onDrop) : undefined;
+  const stream = opts.protocol === 'udp' ? undefined : createStreamDelivery({
+    connect: opts.protocol === 'tls' ? tlsConnector(opts.host, opts.port, opts.tls) : tcpConnector(opts.host, opts.port),
+    queueMaxEvents: opts.queueMaxEvents,
+    ...(opts.spoolDir !== undefined ? { spool: { dir: opts.spoolDir, maxBytes: opts.spoolMaxBytes, segmentBytes: opts.spoolSegmentBytes } } : {}),
+    reconnectMinMs: opts.reconnectMinMs,
+    reconnectMaxMs: opts.reconnectMaxMs,
+    connectTimeoutMs: opts.connectTimeoutMs,
+    onDrop,
+    onEvent,
+  });
   return {
     name: opts.name,
-    write: () => drops.add('not_implemented'),
-    close: async () => {},
-    stats: () => ({ written: 0, queued: 0, spooled: 0, dropped: drops.record() }),
+    write(ev) {
+      if (!matchFilter(opts.filter, ev)) return;
+      let msg: string;
+      try {
+        msg = formatSyslogMessage(ev, opts, observerName);
+      } catch {
+        drops.add('format_error');
+        return;
+      }
+      const enc = encodeMessage(msg, opts.maxMessageBytes);
+      if (enc.truncated) counters.inc('output.syslog.truncated');
+      if (udp !== undefined) udp.send(enc.bytes);
+      else stream?.send(frame(enc.bytes, opts.framing), ev.type === 'alert');
+    },
+    async close(timeoutMs) {
+      try {
+        await (udp ?? stream)?.close(timeoutMs);
+      } catch {
+        drops.add('close_error');
+      }
+    },
+    stats: () => ({
+      written: udp?.sent() ?? stream?.written() ?? 0,
+      queued: udp?.pending() ?? stream?.queued() ?? 0,
+      spooled: stream?.spooled() ?? 0,
+      dropped: drops.record(),
+    }),
   };
 }
