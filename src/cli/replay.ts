@@ -10,7 +10,8 @@ import { buildRun, loadRunConfig, RUN_OPTIONS, type Io, type RunFlags } from './
 export const REPLAY_USAGE = `usage: exfilwatch replay [options] FILE... ('-' reads a pcap stream from standard input)
   -c, --config FILE      YAML config file (see README)
   -o, --output FILE      write JSON lines to FILE instead of standard output
-      --events-dir DIR   one pipeline per capture, events in DIR/<capture>.jsonl
+      --events-dir DIR   events of each capture in DIR/<capture>.jsonl
+      --continuous       the files are one capture split in parts (tcpdump -C/-G): one pipeline, flows carry across files
       --syslog URL       also send events to syslog: udp://, tcp://, tls://host:port (repeatable)
       --format json|cef  syslog message body (default json)
       --alerts-only      only alerts go to standard output / --output
@@ -21,7 +22,7 @@ export const REPLAY_USAGE = `usage: exfilwatch replay [options] FILE... ('-' rea
 
 /** `exfilwatch replay`: read captures, print events; exit 1 when a capture could not be read whole. */
 export async function runReplay(argv: readonly string[], io: Io): Promise<number> {
-  const loaded = await loadRunConfig(argv, { ...RUN_OPTIONS, 'events-dir': { type: 'string' }, 'no-progress': { type: 'boolean' } }, io, REPLAY_USAGE);
+  const loaded = await loadRunConfig(argv, { ...RUN_OPTIONS, 'events-dir': { type: 'string' }, continuous: { type: 'boolean' }, 'no-progress': { type: 'boolean' } }, io, REPLAY_USAGE);
   if (!loaded.ok) return loaded.code;
   const { config, flags, positionals } = loaded;
   if (positionals.length === 0) {
@@ -31,19 +32,17 @@ export async function runReplay(argv: readonly string[], io: Io): Promise<number
   const eventsDir = str(flags.values['events-dir']);
   const progress = flags.values['no-progress'] !== true;
   let failed = false;
-  if (eventsDir !== undefined) {
-    mkdirSync(eventsDir, { recursive: true });
-    for (const file of positionals) {
-      const out = join(eventsDir, `${basename(file === '-' ? 'stdin' : file)}.jsonl`);
-      if (!(await replayFiles([file], config, { ...flags, output: out }, io, progress))) failed = true;
-    }
-  } else if (!(await replayFiles(positionals, config, flags, io, progress))) {
-    failed = true;
+  if (eventsDir !== undefined) mkdirSync(eventsDir, { recursive: true });
+  // Each capture gets its own pipeline (deterministic per file) unless they are parts of one capture.
+  const groups = flags.values['continuous'] === true ? [positionals] : positionals.map((f) => [f]);
+  for (const files of groups) {
+    const first = files[0] ?? '-';
+    const out = eventsDir !== undefined ? { ...flags, output: join(eventsDir, `${basename(first === '-' ? 'stdin' : first)}.jsonl`) } : flags;
+    if (!(await replayFiles(files, config, out, io, progress))) failed = true;
   }
   return failed ? 1 : 0;
 }
 
-// Files given together are one capture split in parts: one pipeline, so flows carry across files.
 async function replayFiles(files: readonly string[], config: Config, flags: RunFlags, io: Io, progress: boolean): Promise<boolean> {
   const built = await buildRun(config, flags, io, str(flags.values['config']));
   if (!built.ok) return false;
