@@ -80,6 +80,13 @@ interface CapModule {
 
 let cached: { mod: CapModule } | { error: string } | undefined;
 
+// cap 0.2.1 crashes the process (SIGSEGV/SIGABRT) when it garbage-collects a handle whose open() failed
+// after pcap_create: its destructor stops a libuv poll handle that was never started. Failed handles are
+// therefore kept referenced for the life of the process; at most MAX_FAILED_OPENS, then open is refused.
+const failedHandles: CapHandle[] = [];
+/** Most failed opens kept alive (see above) before openLiveCapture refuses to try again. */
+export const MAX_FAILED_OPENS = 64;
+
 /** Loads the binding once; a missing module or an unbuilt addon is `unavailable`, never a throw. */
 export function loadCaptureBinding(): { readonly ok: true } | { readonly ok: false; readonly message: string } {
   if (cached === undefined) {
@@ -113,12 +120,14 @@ export function createLiveClock(): () => Micros {
 export function openLiveCapture(opts: LiveOptions, onFrame: (f: RawFrame) => void, counters: Counters, clock: () => Micros = createLiveClock()): LiveOpenResult {
   const loaded = loadCaptureBinding();
   if (!loaded.ok || cached === undefined || !('mod' in cached)) return { ok: false, reason: 'unavailable', message: LIVE_UNAVAILABLE_MESSAGE };
+  if (failedHandles.length >= MAX_FAILED_OPENS) return { ok: false, reason: 'open_failed', message: `cannot capture on '${opts.iface}': too many failed attempts in this process` };
   const cap = new cached.mod.Cap();
   const buffer = Buffer.alloc(65_535);
   let linkName: string;
   try {
     linkName = cap.open(opts.iface, opts.bpf, opts.bufferSize, buffer);
   } catch (e) {
+    failedHandles.push(cap);
     const msg = e instanceof Error ? e.message : String(e);
     return { ok: false, reason: 'open_failed', message: `cannot capture on '${opts.iface}': ${msg}` };
   }

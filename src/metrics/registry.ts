@@ -35,7 +35,7 @@ export const METRIC_PREFIX = 'exfilwatch_';
 export function createMetricsRegistry(p: MetricsProviders): Registry {
   const registry = new Registry();
   const registers = [registry];
-  collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX + 'process_' });
+  collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   const total = (name: string, help: string, labelNames: readonly string[], fill: (c: Counter) => void): void => {
     const c: Counter = new Counter({ name: METRIC_PREFIX + name, help, labelNames, registers, collect: () => { c.reset(); fill(c); } });
   };
