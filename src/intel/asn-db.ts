@@ -30,7 +30,7 @@ export interface AsnDb {
 }
 
 export interface AsnDbOptions {
-  /** bound on cached answers (default 10,000); the least recently used is evicted and counted */
+  /** bound on cached answers (default 10,000); the least recently used half is dropped and counted */
   readonly cacheSize?: number;
   /** counts `intel.asn_cache_evicted`, `intel.asn_bad_ip` */
   readonly counters?: Counters;
@@ -72,7 +72,7 @@ export async function openAsnDb(path: string, options: AsnDbOptions = {}): Promi
     return { ok: false, error: `ASN database ${path}: database_type '${type}' is not an ASN database (want GeoLite2-ASN, GeoIP2-ISP or similar)` };
   }
   const counters = options.counters;
-  const cache = createLru<string, AsnAnswer | typeof MISS>(options.cacheSize ?? 10_000, () => counters?.inc('intel.asn_cache_evicted'));
+  const cache = createLru<string, AsnAnswer | typeof MISS>(options.cacheSize ?? 10_000, (n) => counters?.inc('intel.asn_cache_evicted', n));
   const scratch = newParsedIp();
   const lookupUncached = (ip: string): AsnAnswer | undefined => {
     const kind = parseIp(ip, scratch);
