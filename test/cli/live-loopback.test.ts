@@ -72,6 +72,10 @@ describe('exfilwatch live on the loopback interface', () => {
     const { metricsUrl } = await live.ready;
     expect(metricsUrl).toBeDefined();
     const tcpPort = await tcpUpload(200_000);
+    // SIGHUP reloads (or says it cannot) without stopping capture or losing flows
+    live.child.kill('SIGHUP');
+    for (let i = 0; i < 100 && !live.stderr().includes('SIGHUP'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(live.stderr()).toMatch(/SIGHUP: .*flow state kept/);
     for (let id = 1; id <= 3; id++) await dnsQuery(dns.port, id);
 
     // Test C: the endpoint answers during the run with non-zero packet counters and a drops line.
