@@ -29,6 +29,8 @@ export interface FrameRecord {
   readonly frame: BuiltFrame;
   readonly tuple: FrameTuple;
   readonly order: number;
+  /** the unrounded time, for ordering frames that share a microsecond */
+  readonly exact: number;
 }
 
 /** Application-layer facts, filled by the scenario code as it writes them. */
@@ -69,10 +71,10 @@ export function createCapture(seed: number): Capture {
     pool: pool(),
     facts: { dns: [], tls: [], http: [], ftp: [] },
     add(ts, frame, tuple, interfaceId = 0) {
-      list.push({ ts: Math.floor(ts), extraNs: Math.floor((ts - Math.floor(ts)) * 1000), interfaceId, frame, tuple, order: list.length });
+      list.push({ ts: Math.floor(ts), extraNs: Math.floor((ts - Math.floor(ts)) * 1000), interfaceId, frame, tuple, order: list.length, exact: ts });
     },
     records() {
-      return [...list].sort((a, b) => a.ts - b.ts || a.order - b.order);
+      return [...list].sort((a, b) => a.exact - b.exact || a.order - b.order);
     },
   };
 }

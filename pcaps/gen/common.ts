@@ -3,6 +3,7 @@
  * TLS and HTTP exchanges on a TcpSession that also record what a sensor must report.
  */
 import type { Capture } from './capture.js';
+import { dnsOverUdp, type DnsRecordSpec } from './dns.js';
 import type { ExpectedHttp } from './expected.js';
 import { openTcpSession, type TcpSession, type TcpSessionOptions } from './tcp-session.js';
 import { buildClientHello, clientFinished, pushAppData, pushServerFlight, type ClientHelloOptions } from './tls.js';
@@ -97,4 +98,37 @@ export function httpExchange(cap: Capture, s: TcpSession, tcp: TcpSessionOptions
     target: r.target, userAgent: r.userAgent, contentLength: r.bodyBytes, responseCode: r.response.code,
   };
   cap.facts.http.push(fact);
+}
+
+/** An internal host: address, MAC, its ephemeral ports and DNS ids, its resolver. */
+export interface Client {
+  readonly ip: string;
+  readonly mac: string;
+  readonly resolver: string;
+  readonly port: () => number;
+  readonly dnsId: () => number;
+}
+
+/** Creates an internal IPv4 host (MAC derived from the last two address bytes). */
+export function client(cap: Capture, ip: string, resolver = '10.20.0.2'): Client {
+  const b = ip.split('.').map(Number);
+  return { ip, mac: hostMac(((b[2] ?? 0) << 8) | (b[3] ?? 0)), resolver, port: portAllocator(cap), dnsId: () => cap.rng.int(1, 0xffff) };
+}
+
+/** Resolves `name` (type A) over UDP; `answer` is one address or a full answer list. Returns the answer time. */
+export function resolve(cap: Capture, c: Client, name: string, answer: string | readonly DnsRecordSpec[], at: number, ttl = 60): number {
+  const answers = typeof answer === 'string' ? [{ name, type: 'A' as const, ttl, data: answer }] : answer;
+  return dnsOverUdp(cap, { id: c.dnsId(), name, type: 'A', answers }, {
+    clientIp: c.ip, clientMac: c.mac, clientPort: c.port(), resolverIp: c.resolver, resolverMac: GATEWAY_MAC, at, rttUs: cap.rng.int(800, 2500),
+  });
+}
+
+/** TCP options for a connection from `c` (new ephemeral port) to ip:port through the gateway. */
+export function tcpTo(c: Client, ip: string, port: number, start: number, rttUs: number, upBps: number, downBps: number, extra: Partial<TcpSessionOptions> = {}): TcpSessionOptions {
+  return { client: { ip: c.ip, port: c.port(), mac: c.mac }, server: { ip, port, mac: GATEWAY_MAC }, start, rttUs, upBps, downBps, snapLen: BULK_SNAPLEN, ...extra };
+}
+
+/** Bytes of ASCII/Latin-1 text. */
+export function text(s: string): Uint8Array {
+  return enc(s);
 }

@@ -3,10 +3,9 @@
  * with neither DNS nor SNI, a download that must stay quiet, low-and-slow uploads, and DNS alone.
  */
 import type { Capture } from './capture.js';
-import { GATEWAY_MAC, MS, SEC, T0, BULK_SNAPLEN, hostMac, httpExchange, openTls, portAllocator, tlsSend } from './common.js';
-import { dnsOverUdp, type DnsQuestionSpec } from './dns.js';
+import { MS, SEC, T0, client, httpExchange, openTls, resolve, tcpTo, tlsSend } from './common.js';
 import type { Scenario } from './scenario.js';
-import { openTcpSession, type TcpSession, type TcpSessionOptions } from './tcp-session.js';
+import { openTcpSession, type TcpSession } from './tcp-session.js';
 
 /** MEGA's API host and storage nodes, addresses inside AS205809 prefixes (66.203.126.0/23, 185.206.24.0/22). */
 export const MEGA = {
@@ -20,29 +19,7 @@ export const MEGA = {
 } as const;
 
 const RCLONE_UA = 'rclone/v1.66.0';
-const RESOLVER = '10.20.0.2';
 const MiB = 1024 * 1024;
-
-interface Client {
-  readonly ip: string;
-  readonly mac: string;
-  readonly port: () => number;
-  readonly dnsId: () => number;
-}
-
-function client(cap: Capture, ip: string): Client {
-  const last = Number(ip.split('.').pop());
-  return { ip, mac: hostMac(last), port: portAllocator(cap), dnsId: () => cap.rng.int(1, 0xffff) };
-}
-
-function resolve(cap: Capture, c: Client, name: string, ip: string, at: number, ttl = 60): number {
-  const q: DnsQuestionSpec = { id: c.dnsId(), name, type: 'A', answers: [{ name, type: 'A', ttl, data: ip }] };
-  return dnsOverUdp(cap, q, { clientIp: c.ip, clientMac: c.mac, clientPort: c.port(), resolverIp: RESOLVER, resolverMac: GATEWAY_MAC, at, rttUs: cap.rng.int(800, 2500) });
-}
-
-function tcpTo(c: Client, ip: string, port: number, start: number, rttUs: number, upBps: number, downBps: number, extra: Partial<TcpSessionOptions> = {}): TcpSessionOptions {
-  return { client: { ip: c.ip, port: c.port(), mac: c.mac }, server: { ip, port, mac: GATEWAY_MAC }, start, rttUs, upBps, downBps, snapLen: BULK_SNAPLEN, ...extra };
-}
 
 function uploadToken(cap: Capture): string {
   return Buffer.from(cap.rng.bytes(32)).toString('base64url');
