@@ -109,6 +109,16 @@ export function openSpool(opts: SpoolOptions, onEvent: (what: string, n: number)
     headPos = 0;
   }
 
+  /** the head segment is fully acknowledged: delete it and load the next one */
+  function finishHead(): void {
+    const h = segs.shift();
+    if (h !== undefined) { rmSync(h.path, { force: true }); total -= h.size; }
+    headData = undefined;
+    headPos = 0;
+    saveHead();
+    loadHead();
+  }
+
   function saveHead(): void {
     const h = segs[0];
     try {
@@ -128,10 +138,17 @@ export function openSpool(opts: SpoolOptions, onEvent: (what: string, n: number)
       const kept: Buffer[] = [];
       for (const [off, len, flags] of walk(data, 0)) if (flags & 1) kept.push(data.subarray(off, off + REC_HEADER + len));
       const out = Buffer.concat(kept);
+      onEvent('spool_full', s.others);
+      if (out.length === 0) {
+        rmSync(s.path, { force: true });
+        segs.splice(i, 1);
+        total -= s.size;
+        records -= s.others;
+        return true;
+      }
       const tmp = s.path + '.tmp';
       writeFileSync(tmp, out);
       renameSync(tmp, s.path);
-      onEvent('spool_full', s.others);
       total -= s.size - out.length;
       records -= s.others;
       s.size = out.length;
@@ -172,6 +189,7 @@ export function openSpool(opts: SpoolOptions, onEvent: (what: string, n: number)
       const out: Buffer[] = [];
       let bytes = 0;
       loadHead();
+      while (headData !== undefined && headPos >= headData.length) finishHead();
       if (headData === undefined) return out;
       for (const [off, len] of walk(headData, headPos)) {
         if (out.length >= maxRecords || (out.length > 0 && bytes + len > maxBytes)) break;
@@ -187,15 +205,7 @@ export function openSpool(opts: SpoolOptions, onEvent: (what: string, n: number)
         if (headData.readUInt8(headPos + 4) & 1) h.alerts--; else h.others--;
         headPos += REC_HEADER + len;
         records -= 1;
-        if (headPos >= headData.length) {
-          rmSync(h.path, { force: true });
-          total -= h.size;
-          segs.shift();
-          headData = undefined;
-          headPos = 0;
-          saveHead();
-          loadHead();
-        }
+        if (headPos >= headData.length) finishHead();
       }
       acksSinceSave += n;
       if (acksSinceSave >= HEAD_SAVE_EVERY) saveHead();
