@@ -207,8 +207,8 @@ export function writeMmdb(records: readonly MmdbRecord[], meta: MmdbMetadataInpu
   return Buffer.concat([tree, Buffer.alloc(16), ...dataParts, METADATA_MARKER, metadata]);
 }
 
-// A longer prefix was inserted earlier than a shorter one only if they had equal length (sorted input),
-// so this runs just for exact duplicates via different spellings; fill holes rather than overwrite.
+// Records are inserted shortest first, so a subtree already here can only come from a longer prefix
+// inserted before this one by a caller that skipped the sort; fill its holes rather than overwrite it.
 function fillEmpty(node: Node, leaf: { data: number }): void {
   for (const side of ['left', 'right'] as const) {
     const c = node[side];
