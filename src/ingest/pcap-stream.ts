@@ -162,7 +162,7 @@ async function readBuiltin(
     }
     chunk.copy(buf, filled);
     filled += chunk.length;
-    const used = parser.feed(buf, 0, filled, pos);
+    const used = parser.feed(new Uint8Array(buf.buffer, buf.byteOffset, buf.length), 0, filled, pos);
     opts.onProgress?.(pos + filled, 0);
     const e = parser.error();
     if (e !== undefined) return { frames, bytes: pos + filled, format: parser.format, error: { file: name, ...e } };
