@@ -136,7 +136,7 @@ export function detectView(intel: Intel): DetectIntel {
   return {
     enrich: (ip, domain) => intel.enrich(ip, domain),
     classifyDomain: (name) => intel.classifyDomain(name),
-    allowlisted: (src, d, ts) => intel.allowlisted(src, { ip: d.ip, asn: d.asNumber, domain: d.domain, provider: d.provider }, ts),
+    allowlisted: (src, d, ts) => intel.allowlisted(src, { ip: d.ip, asn: d.asNumber, domain: d.domain, provider: d.provider, service: d.service }, ts),
     zoneOf: (ip) => intel.zoneOf(ip),
     ja4Listed: (fp) => intel.ja4(fp)?.label,
   };

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Counters } from '../core/counters.js';
 import type { Alert, DestinationIntel, DnsTransaction, EmitFn, FlowRecord, Micros } from '../core/types.js';
 import type { DetectConfig } from './config.js';
@@ -5,7 +6,7 @@ import { createDnsTracker } from './dns-tracker.js';
 import type { Engine } from './engine.js';
 import { createEvidenceStore, type FlowEvidence } from './evidence.js';
 import { createHostWindows, noteDomain, type HostWindow } from './host-windows.js';
-import type { DetectIntel } from './intel-view.js';
+import type { AllowDestination, DetectIntel } from './intel-view.js';
 import { describeWindow } from './reason.js';
 import { assess, bandOf, climbs, clamp, type DestinationKind } from './risk-model.js';
 import { RULES } from './rules.js';
@@ -50,7 +51,7 @@ export function createDetector(cfg: DetectConfig, intel: DetectIntel, counters: 
     const ips = tx.answers.filter((a) => a.type === 'A' || a.type === 'AAAA').map((a) => a.data);
     const first = ips[0];
     const info = first !== undefined ? intel.enrich(first, tx.questionName) : intel.enrich('0.0.0.0', tx.questionName);
-    const allow = intel.allowlisted(client, { ip: first ?? '', ...(info.asNumber !== undefined ? { asNumber: info.asNumber } : {}), domain: tx.questionName, provider: cls.provider }, tx.ts);
+    const allow = intel.allowlisted(client, { ip: first ?? '', ...(info.asNumber !== undefined ? { asNumber: info.asNumber } : {}), domain: tx.questionName, provider: cls.provider, ...(cls.service !== undefined ? { service: cls.service } : {}) }, tx.ts);
     let score = cfg.dns_indicator_score;
     if (allow) {
       if (cfg.allowlist_action === 'suppress') { counters.inc('detect.alert_suppressed'); return; }
@@ -79,7 +80,7 @@ export function createDetector(cfg: DetectConfig, intel: DetectIntel, counters: 
       return;
     }
     const resolved = dns.nameFor(view.internalIp, view.externalIp, f.start);
-    const domain = resolved?.name ?? f.serverName?.toLowerCase() ?? ev?.sni ?? ev?.httpHost;
+    const domain = resolved?.name ?? hostName(f.serverName ?? ev?.sni ?? ev?.httpHost);
     const info = intel.enrich(view.externalIp, domain);
     out({ type: 'flow', flow: f, intel: info });
     if (f.endReason !== 'active') evidence.drop(f.id);
@@ -127,7 +128,15 @@ export function createDetector(cfg: DetectConfig, intel: DetectIntel, counters: 
     if (!a) return;
     if (when === 'live' && !climbs(w.band, a.band)) return;
     if (when === 'closing' && w.band === undefined) return;
-    const dest = { ip: [...w.ips][0] ?? '', ...(info.intel.asNumber !== undefined ? { asNumber: info.intel.asNumber } : {}), ...(w.notes.get('domain') !== undefined ? { domain: w.notes.get('domain') as string } : {}), ...(info.intel.provider !== undefined ? { provider: info.intel.provider } : {}) };
+    const domain = w.notes.get('domain');
+    const i = info.intel;
+    const dest: AllowDestination = {
+      ip: [...w.ips][0] ?? '',
+      ...(i.asNumber !== undefined ? { asNumber: i.asNumber } : {}),
+      ...(domain !== undefined ? { domain } : {}),
+      ...(i.provider !== undefined ? { provider: i.provider } : {}),
+      ...(i.service !== undefined ? { service: i.service } : {}),
+    };
     const allow = intel.allowlisted(w.host, dest, ts);
     let score = a.score;
     if (allow) {
@@ -171,6 +180,13 @@ export function createDetector(cfg: DetectConfig, intel: DetectIntel, counters: 
       for (const w of windows.closeAll()) evaluate(w, Math.max(now, w.last), 'closing', out);
     },
   };
+}
+
+/** A server name fit to stand as a domain: lower case, and not an address literal (Host: 203.0.113.50). */
+function hostName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const n = name.toLowerCase();
+  return isIP(n) !== 0 || n.startsWith('[') ? undefined : n;
 }
 
 function asOf(i: DestinationIntel): { asNumber?: number; asOrganization?: string } {

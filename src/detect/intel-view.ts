@@ -16,6 +16,15 @@ export interface AllowMatch {
   readonly reason?: string;
 }
 
+/** The far side of an alert, as the allowlist is asked about it. */
+export interface AllowDestination {
+  readonly ip: string;
+  readonly asNumber?: number;
+  readonly domain?: string;
+  readonly provider?: string;
+  readonly service?: string;
+}
+
 /**
  * The part of intel detection reads. The pipeline adapts the intel facade to it, so detection can be
  * tested with a small table and does not depend on how intel is loaded.
@@ -23,7 +32,7 @@ export interface AllowMatch {
 export interface DetectIntel {
   enrich(ip: string, domain?: string): DestinationIntel;
   classifyDomain(name: string): DomainClass | undefined;
-  allowlisted(srcIp: string, dest: { readonly ip: string; readonly asNumber?: number; readonly domain?: string; readonly provider?: string }, ts: Micros): AllowMatch | undefined;
+  allowlisted(srcIp: string, dest: AllowDestination, ts: Micros): AllowMatch | undefined;
   zoneOf(ip: string): string | undefined;
   ja4Listed(ja4: string): string | undefined;
 }
