@@ -87,7 +87,7 @@ export const containerHttpPut: Scenario = {
     });
     s.close('c', 1 * MS);
     return {
-      alerts: [{ rule: 'http-put-external', technique: 'T1048', sourceIp: c.ip, service: ip, ips: [ip], port: 80 }],
+      alerts: [{ rule: 'http-put-external', technique: 'T1020', sourceIp: c.ip, service: ip, ips: [ip], port: 80 }],
       notes: ['The request line and headers travel alone (curl waits for 100 Continue); every body segment keeps 96 bytes.'],
     };
   },
@@ -134,7 +134,7 @@ export const ftpStor: Scenario = {
     fact('QUIT', '', 221);
     ctl.close('s', 1 * MS);
     return {
-      alerts: [{ rule: 'ftp-stor-external', technique: 'T1048', sourceIp: c.ip, service: server, ips: [server], port: 21 }],
+      alerts: [{ rule: 'ftp-stor-external', technique: 'T1020', sourceIp: c.ip, service: server, ips: [server], port: 21 }],
       notes: ['STOR is reported with its final reply (226); the 150 preliminary reply comes first.', 'Data connection segments all keep 96 bytes (the first starts with a gzip header).'],
     };
   },
