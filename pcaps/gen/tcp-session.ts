@@ -55,7 +55,7 @@ export interface SendOptions {
 
 /** A live connection. */
 export interface TcpSession {
-  /** bytes of the stream that the last send() used, for callers that build streams */
+  /** the byte stream a side sends from: push onto it, then send(side, n) */
   readonly stream: (side: Side) => ByteStream;
   /** sends `data` (or `n` pool bytes already pushed onto stream(side)) from one side; returns its first and last capture times */
   send(side: Side, data: Uint8Array | number, opts?: SendOptions): { first: number; last: number };
