@@ -3,7 +3,7 @@
  * As a script (`npm run gen:pcaps`): into pcaps/, skipping captures already written by this generator
  * version unless `--force` is given.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATOR_VERSION, renderScenario, type Scenario } from './gen/scenario.js';
@@ -24,6 +24,13 @@ function upToDate(outDir: string, sc: Scenario): boolean {
   }
 }
 
+// Readers running at the same time (another test run) must never see a half-written file.
+function writeAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
 /** Generates all captures into `outDir` (created if missing); returns the capture paths written. */
 export async function generateAll(outDir: string, opts: { force?: boolean; only?: readonly string[] } = {}): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
@@ -33,8 +40,8 @@ export async function generateAll(outDir: string, opts: { force?: boolean; only?
     if (opts.force === false && upToDate(outDir, sc)) continue;
     const { bytes, expected } = renderScenario(sc);
     const file = join(outDir, sc.file);
-    writeFileSync(file, bytes);
-    writeFileSync(expectedPath(outDir, sc), `${JSON.stringify(expected, null, 2)}\n`);
+    writeAtomic(file, bytes);
+    writeAtomic(expectedPath(outDir, sc), `${JSON.stringify(expected, null, 2)}\n`);
     written.push(file);
   }
   return written;

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateAll } from '../../pcaps/generate.js';
 
-/** Generates the sample captures once per run when they are missing (they are not committed). */
+/** Writes the sample captures afresh for every run (they are not committed; a few seconds). */
 export default async function setup(): Promise<void> {
-  const dir = join(import.meta.dirname, '../../pcaps');
-  if (!existsSync(join(dir, 'mega-upload-rclone.pcap'))) await generateAll(dir);
+  await generateAll(join(import.meta.dirname, '../../pcaps'), { force: true });
 }
