@@ -80,12 +80,13 @@ interface CapModule {
 
 let cached: { mod: CapModule } | { error: string } | undefined;
 
-// cap 0.2.1 crashes the process (SIGSEGV/SIGABRT) when it garbage-collects a handle whose open() failed
-// after pcap_create: its destructor stops a libuv poll handle that was never started. Failed handles are
-// therefore kept referenced for the life of the process; at most MAX_FAILED_OPENS, then open is refused.
-const failedHandles: CapHandle[] = [];
-/** Most failed opens kept alive (see above) before openLiveCapture refuses to try again. */
-export const MAX_FAILED_OPENS = 64;
+// cap 0.2.1 crashes the process (SIGSEGV/SIGABRT) when a handle is garbage-collected: its libuv poll
+// handle is stopped but never uv_close()d, so freeing the object leaves a dangling entry in the event
+// loop's handle list (and a handle whose open() failed stops a poll handle it never started). Every
+// handle is therefore kept referenced for the life of the process, at most MAX_OPENS of them.
+const retained: CapHandle[] = [];
+/** Most capture handles one process may create (each is kept alive; see above). */
+export const MAX_OPENS = 64;
 
 /** Loads the binding once; a missing module or an unbuilt addon is `unavailable`, never a throw. */
 export function loadCaptureBinding(): { readonly ok: true } | { readonly ok: false; readonly message: string } {
@@ -120,14 +121,14 @@ export function createLiveClock(): () => Micros {
 export function openLiveCapture(opts: LiveOptions, onFrame: (f: RawFrame) => void, counters: Counters, clock: () => Micros = createLiveClock()): LiveOpenResult {
   const loaded = loadCaptureBinding();
   if (!loaded.ok || cached === undefined || !('mod' in cached)) return { ok: false, reason: 'unavailable', message: LIVE_UNAVAILABLE_MESSAGE };
-  if (failedHandles.length >= MAX_FAILED_OPENS) return { ok: false, reason: 'open_failed', message: `cannot capture on '${opts.iface}': too many failed attempts in this process` };
+  if (retained.length >= MAX_OPENS) return { ok: false, reason: 'open_failed', message: `cannot capture on '${opts.iface}': more than ${MAX_OPENS} captures opened in this process` };
   const cap = new cached.mod.Cap();
+  retained.push(cap);
   const buffer = Buffer.alloc(65_535);
   let linkName: string;
   try {
     linkName = cap.open(opts.iface, opts.bpf, opts.bufferSize, buffer);
   } catch (e) {
-    failedHandles.push(cap);
     const msg = e instanceof Error ? e.message : String(e);
     return { ok: false, reason: 'open_failed', message: `cannot capture on '${opts.iface}': ${msg}` };
   }

@@ -1,10 +1,12 @@
 /** openLiveCapture against the real loopback interface (root; the cap binding built). */
+import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createCounters } from '../../src/core/counters.js';
 import type { RawFrame } from '../../src/core/types.js';
 import { createLiveClock, loadCaptureBinding, openLiveCapture } from '../../src/ingest/live.js';
+import { ROOT } from '../helpers/live-cli.js';
 
 const binding = loadCaptureBinding();
 if (!binding.ok) console.warn(`live capture tests skipped: ${binding.message}`);
@@ -47,14 +49,28 @@ describe.skipIf(!binding.ok)('openLiveCapture', () => {
     expect(frames[1]!.ts).toBeGreaterThanOrEqual(frames[0]!.ts);
   });
 
-  it('reports an unknown interface and a bad filter as open failures', () => {
-    const counters = createCounters();
-    const noDev = openLiveCapture({ iface: 'nosuchdev0', bpf: '', snaplen: 65_535, bufferSize: 1 << 20 }, () => undefined, counters);
-    expect(noDev.ok).toBe(false);
-    if (!noDev.ok) expect(noDev).toMatchObject({ reason: 'open_failed', message: expect.stringMatching(/nosuchdev0/) as unknown });
-    const badBpf = openLiveCapture({ iface: 'lo', bpf: 'port port', snaplen: 65_535, bufferSize: 1 << 20 }, () => undefined, counters);
-    expect(badBpf.ok).toBe(false);
-    if (!badBpf.ok) expect(badBpf.reason).toBe('open_failed');
+  // In a child process: cap 0.2.1 crashes when it collects a handle (closed or failed to open), which
+  // openLiveCapture works around; the child forces collection and must still exit 0.
+  it('reports an unknown interface and a bad filter as open failures, and survives garbage collection', () => {
+    const script = `
+      import { createCounters } from './src/core/counters.ts';
+      import { openLiveCapture } from './src/ingest/live.ts';
+      const c = createCounters();
+      const ok = openLiveCapture({ iface: 'lo', bpf: '', snaplen: 65535, bufferSize: 1 << 20 }, () => {}, c);
+      if (ok.ok) ok.capture.close();
+      const a = openLiveCapture({ iface: 'nosuchdev0', bpf: '', snaplen: 65535, bufferSize: 1 << 20 }, () => {}, c);
+      const b = openLiveCapture({ iface: 'lo', bpf: 'port port', snaplen: 65535, bufferSize: 1 << 20 }, () => {}, c);
+      for (let i = 0; i < 5; i++) globalThis.gc();
+      await new Promise((r) => setTimeout(r, 50));
+      console.log(JSON.stringify([a, b]));`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.signal).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    const [noDev, badBpf] = JSON.parse(r.stdout) as { ok: boolean; reason: string; message: string }[];
+    expect(noDev).toMatchObject({ ok: false, reason: 'open_failed' });
+    expect(noDev?.message).toMatch(/nosuchdev0/);
+    expect(badBpf).toMatchObject({ ok: false, reason: 'open_failed' });
+    expect(badBpf?.message).toMatch(/syntax error/);
   });
 });
 
