@@ -1,5 +1,6 @@
 import { runIntelCommand } from '../intel/command.js';
 import { runLive } from './live.js';
+import { runNetflow } from './netflow.js';
 import { runReplay } from './replay.js';
 import { runRules } from './rules.js';
 import type { Io } from './run.js';
@@ -9,6 +10,7 @@ const USAGE = `usage: exfilwatch <command> [options]
 commands:
   replay FILE...        read pcap/pcapng captures ('-' = standard input) and print events
   live -i IFACE         capture on a SPAN/tap interface with libpcap
+  netflow               collect NetFlow v5/v9/IPFIX (--listen udp://…) or replay exports (--read FILE)
   intel lookup IP|NAME  what every intel source says about an address or name
   intel import-aws FILE replace the shipped AWS ranges with a downloaded ip-ranges.json
   rules                 the detection rules, their MITRE mapping and thresholds
@@ -22,6 +24,7 @@ type Command = (argv: readonly string[], io: Io) => Promise<number>;
 const COMMANDS: Readonly<Record<string, Command>> = {
   replay: runReplay,
   live: runLive,
+  netflow: runNetflow,
   rules: runRules,
   intel: (argv, io) => runIntelCommand(argv, { stdout: (t) => io.stdout.write(t), stderr: (t) => io.stderr.write(t) }),
 };

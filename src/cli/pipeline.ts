@@ -13,6 +13,8 @@ export interface Pipeline {
   readonly counters: Counters;
   readonly sinks: readonly Sink[];
   readonly config: Config;
+  /** SIGHUP: re-read the config file's intel, allowlist and networks; flow state is kept. Throws why it failed. */
+  readonly reload?: () => Promise<void>;
 }
 
 export interface PipelineParts {

@@ -108,8 +108,22 @@ export async function buildRun(config: Config, flags: RunFlags, io: Io, configFi
     return { ok: false };
   }
   const engine = createDetector(config.detect, detectView(intel), counters);
-  const pipeline = buildPipeline(config, { sinks, engine, direction: intel.direction, counters });
+  const base = buildPipeline(config, { sinks, engine, direction: intel.direction, counters });
+  const pipeline: Pipeline = { ...base, reload: () => reloadIntel(intel, configFile, flags.asnDb) };
   return { ok: true, pipeline, intel, close: async () => undefined };
+}
+
+// Detection thresholds and outputs stay as started; intel files, the allowlist and the networks reload.
+async function reloadIntel(intel: Intel, configFile: string | undefined, asnDbFlag: string | undefined): Promise<void> {
+  let changes = {};
+  if (configFile !== undefined) {
+    const cfg = loadConfigFile(configFile);
+    if (!cfg.ok) throw new Error(cfg.error);
+    const c = cfg.config;
+    changes = { asnDbPath: asnDbFlag ?? c.intel.asn_db, intelDir: c.intel.dir, allowlist: c.allowlist, localNets: c.intel.local_nets, zones: c.intel.zones };
+  }
+  const r = await intel.reload(changes);
+  if (!r.ok) throw new Error(r.error);
 }
 
 /**

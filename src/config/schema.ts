@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { detectSchema } from '../detect/config.js';
+import { captureSchema } from '../ingest/live-config.js';
 import { allowlistSchema } from '../intel/allowlist.js';
+import { metricsSchema } from '../metrics/config.js';
 import { outputsSchema } from '../output/config.js';
 
 /**
@@ -49,6 +51,24 @@ export const intelSchema = z.strictObject({
   asn_cache_size: count.default(10_000),
 });
 
+/** `exfilwatch netflow`: listeners, exporters and the collector's bounds (flags win). */
+export const netflowSchema = z.strictObject({
+  /** udp://0.0.0.0:2055, udp://[::]:4739 … */
+  listen: z.array(z.string().min(1)).min(1).default(['udp://0.0.0.0:2055']),
+  /** socket receive buffer asked of the kernel, bytes (the kernel may grant less: net.core.rmem_max) */
+  rcvbuf: count.default(32 * 1024 * 1024),
+  /** exporter addresses allowed to send; datagrams from others are dropped and counted (empty = all) */
+  exporters: z.array(z.string().min(1)).default([]),
+  /** sampling rate (1 in N) per exporter address, when the exporter does not say it */
+  sampling: z.record(z.string().min(1), z.number().int().positive()).default({}),
+  max_templates: count.default(10_000),
+  max_pending_records: count.default(200_000),
+  /** two directions of a flow pair when their time spans are this close */
+  pair_slack: seconds.default(5),
+  /** an unpaired record waits this long (export time) for its reverse, then goes out one-sided */
+  pair_hold: seconds.default(30),
+});
+
 export const configSchema = z.strictObject({
   /** observer.name on every event and the syslog HOSTNAME */
   observer_name: z.string().min(1).max(255).default('exfilwatch'),
@@ -58,6 +78,11 @@ export const configSchema = z.strictObject({
   /** sanctioned sources, destinations and pairs (see README, "Allowlist") */
   allowlist: allowlistSchema,
   detect: detectSchema.prefault({}),
+  /** live capture (`exfilwatch live`) */
+  capture: captureSchema.prefault({}),
+  /** the /healthz and /metrics endpoint (off unless listen is set) */
+  metrics: metricsSchema.prefault({}),
+  netflow: netflowSchema.prefault({}),
   /** where events go; JSON lines on standard output when absent */
   outputs: outputsSchema,
   /** how long the end of a run waits for outputs to deliver, seconds */
