@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { readCapture, type ReadResult } from '../ingest/capture.js';
 import { str } from './args.js';
+import type { Pipeline } from './pipeline.js';
 import { createProgress } from './progress.js';
 import { formatSummary } from './summary.js';
 import { buildRun, loadRunConfig, RUN_OPTIONS, type Io, type RunFlags } from './run.js';
@@ -56,6 +57,7 @@ async function replayFiles(files: readonly string[], config: Config, flags: RunF
     const result: ReadResult = await readCapture(file, (f) => { frames++; sensor.frame(f); }, {
       counters: pipeline.counters,
       onProgress: (read, total) => bar.update(read, total, frames),
+      pause: () => giveWay(pipeline),
     });
     bar.done();
     if (result.error) {
@@ -70,4 +72,20 @@ async function replayFiles(files: readonly string[], config: Config, flags: RunF
     io.stderr.write(formatSummary(files.join(' '), pipeline.sensor.stats(), pipeline.counters.snapshot(), secs));
   }
   return ok;
+}
+
+const QUEUE_HIGH = 1_000;
+const MAX_WAIT_MS = 2_000;
+
+/**
+ * Between chunks: let sockets send, and while a sink (syslog over TCP/TLS) has a long queue, wait for it
+ * to drain, for a bounded time, so a replay does not outrun a live receiver. A dead receiver is the
+ * sink's business (spool or counted drops): the replay never hangs on it.
+ */
+async function giveWay(p: Pipeline): Promise<void> {
+  await new Promise<void>((r) => setImmediate(r));
+  const started = Date.now();
+  while (p.sinks.some((s) => s.stats().queued >= QUEUE_HIGH) && Date.now() - started < MAX_WAIT_MS) {
+    await new Promise<void>((r) => setTimeout(r, 5));
+  }
 }

@@ -4,7 +4,7 @@
  */
 import type { RawFrame } from '../core/types.js';
 import type { ReadOptions, ReadResult } from './pcap-format.js';
-import { readCaptureFileSync } from './pcap-file.js';
+import { readCaptureFile } from './pcap-file.js';
 import { readCaptureStream, type StreamReadOptions } from './pcap-stream.js';
 
 export type { CaptureFormat, ReadError, ReadOptions, ReadResult } from './pcap-format.js';
@@ -18,8 +18,8 @@ export type { CaptureFormat, ReadError, ReadOptions, ReadResult } from './pcap-f
 export async function readCapture(
   path: string,
   onFrame: (f: RawFrame) => void,
-  opts: ReadOptions & Pick<StreamReadOptions, 'engine'> = {},
+  opts: ReadOptions & Pick<StreamReadOptions, 'engine'> & { readonly pause?: () => Promise<void> | undefined } = {},
 ): Promise<ReadResult> {
   if (path === '-') return readCaptureStream(process.stdin, 'stdin', onFrame, opts);
-  return readCaptureFileSync(path, onFrame, opts);
+  return readCaptureFile(path, onFrame, opts);
 }

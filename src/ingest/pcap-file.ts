@@ -46,6 +46,29 @@ export function parserFor(head: Uint8Array, onFrame: (f: RawFrame) => void, opts
  * record is delivered, then `error` says where and why reading stopped.
  */
 export function readCaptureFileSync(path: string, onFrame: (f: RawFrame) => void, opts: ReadOptions = {}): ReadResult {
+  const steps = readCaptureFileSteps(path, onFrame, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same reader, giving way after every chunk so that sockets (syslog sinks) can send while a large
+ * file is replayed; `pause` may return a promise to wait on (output backpressure).
+ */
+export async function readCaptureFile(path: string, onFrame: (f: RawFrame) => void, opts: ReadOptions & { readonly pause?: () => Promise<void> | undefined } = {}): Promise<ReadResult> {
+  const steps = readCaptureFileSteps(path, onFrame, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    const wait = opts.pause?.();
+    if (wait) await wait;
+  }
+}
+
+/** The reader as steps: one `yield` after each chunk is parsed. */
+function* readCaptureFileSteps(path: string, onFrame: (f: RawFrame) => void, opts: ReadOptions): Generator<void, ReadResult> {
   let frames = 0;
   const counting = (f: RawFrame): void => {
     frames++;
@@ -93,6 +116,7 @@ export function readCaptureFileSync(path: string, onFrame: (f: RawFrame) => void
     for (;;) {
       const consumed = parser.feed(view, 0, filled, pos);
       opts.onProgress?.(pos + filled, size);
+      yield;
       const err = parser.error();
       if (err !== undefined) return fail(path, err.offset, parser.format, err.message, frames, pos + filled);
       if (eof) {
