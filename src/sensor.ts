@@ -3,6 +3,7 @@ import type { Counters } from './core/counters.js';
 import type { FlowRecord, Micros, NetworkDirection, RawFrame, SensorEvent, SensorEventType } from './core/types.js';
 import { createDecodedPacket, decodeFrame } from './decode/decode-frame.js';
 import { createDecoderState, type DecoderOptions } from './decode/decoder-state.js';
+import { tunnelInner } from './decode/tunnels.js';
 import type { Engine } from './detect/engine.js';
 import { createFlowTable, type FlowTableOptions } from './flow/table.js';
 import type { Sink } from './output/sink.js';
@@ -41,6 +42,7 @@ export interface Sensor {
 }
 
 const SEC = 1_000_000;
+const MAX_TUNNEL_DEPTH = 2;
 
 export function createSensor(parts: SensorParts): Sensor {
   const { counters, engine, sinks } = parts;
@@ -79,12 +81,20 @@ export function createSensor(parts: SensorParts): Sensor {
     frame(f) {
       packets++;
       bytes += f.origLen;
-      const r = decodeFrame(f, out, decoder);
-      if (r.ok) {
+      let frame: RawFrame = f;
+      // An outer tunnel packet counts in its own flow, then its inner packet in the inner flow (bounded depth).
+      for (let depth = 0; depth <= MAX_TUNNEL_DEPTH; depth++) {
+        const r = decodeFrame(frame, out, decoder);
+        if (!r.ok) {
+          if (!r.pending) counters.inc('skipped' in r ? `skip.${r.skipped}` : `decode.${r.anomaly}`);
+          return;
+        }
         advance(r.packet.ts);
+        const inner = depth < MAX_TUNNEL_DEPTH ? tunnelInner(r.packet) : undefined;
         table.packet(r.packet);
-      } else if (!r.pending) {
-        counters.inc('skipped' in r ? `skip.${r.skipped}` : `decode.${r.anomaly}`);
+        if (!inner) return;
+        counters.inc(`tunnel.${inner.name}`);
+        frame = { ts: f.ts, linkType: inner.linkType, data: inner.data, origLen: inner.data.length, interfaceId: f.interfaceId };
       }
     },
     flowRecord(r) {

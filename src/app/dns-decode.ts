@@ -32,7 +32,8 @@ export interface DnsDecodeOptions {
   readonly maxAnswers: number;
 }
 
-export const DEFAULT_DNS_DECODE: DnsDecodeOptions = { maxDataChars: 1024, maxAnswers: 64 };
+// 4 KiB keeps long TXT records whole (seen up to 3 KB in real traffic) while bounding what one answer can put in an event.
+export const DEFAULT_DNS_DECODE: DnsDecodeOptions = { maxDataChars: 4096, maxAnswers: 64 };
 
 type DecodeFn<T> = ((buf: Buffer, offset: number) => T) & { bytes: number };
 interface RawQuestion { name: string; type: string; class: string }

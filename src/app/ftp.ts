@@ -55,9 +55,10 @@ export function createFtpObserver(opts: FtpObserverOptions = DEFAULT_FTP_OPTIONS
     data(s, dir, payload, ts, gap) {
       if (gap) {
         s.ctx.counters.inc('ftp.gap');
-        // the partial line before the gap belongs to nothing we can trust
+        // the partial line before the gap belongs to nothing we can trust; the bytes after it start a
+        // line of their own when they look like one (segments usually carry whole lines)
         s.line[dir] = Buffer.alloc(0);
-        s.skipping[dir] = true;
+        s.skipping[dir] = !startsLine(payload, dir === s.serverDir);
       }
       let buf = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
       for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a)) {
@@ -95,6 +96,15 @@ export function createFtpObserver(opts: FtpObserverOptions = DEFAULT_FTP_OPTIONS
       for (const p of s.pending.splice(0)) emit(s, p);
     },
   };
+}
+
+const COMMAND_START = /^[A-Za-z]{3,4}(?: |\r?\n)/;
+const REPLY_START = /^[1-5]\d\d[ -]/;
+
+/** Whether bytes right after a gap begin a command (or, from the server, a reply) line. */
+function startsLine(payload: Uint8Array, fromServer: boolean): boolean {
+  const head = Buffer.from(payload.buffer, payload.byteOffset, Math.min(payload.byteLength, 8)).toString('latin1');
+  return (fromServer ? REPLY_START : COMMAND_START).test(head);
 }
 
 function onCommand(s: FtpState, line: string, ts: Micros, opts: FtpObserverOptions): void {

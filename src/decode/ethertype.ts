@@ -20,14 +20,17 @@ const vlanTag: LayerDecoder = (d, c) => {
 const PPP_IPV4 = 0x0021;
 const PPP_IPV6 = 0x0057;
 
-// PPPoE session: ver/type, code, session id, length, then a 2-byte PPP protocol
+// PPPoE session: ver/type, code, session id, length, then the PPP protocol: 2 bytes, or 1 byte when
+// protocol-field compression (RFC 1661 §6.5) is on — an odd first byte says so.
 const pppoeSession: LayerDecoder = (d, c) => {
   if (c.end - c.off < 8) {
     c.reason = 'pppoe.truncated';
     return 'anomaly';
   }
-  const proto = (d[c.off + 6]! << 8) | d[c.off + 7]!;
-  c.off += 8;
+  const first = d[c.off + 6]!;
+  const compressed = (first & 1) === 1;
+  const proto = compressed ? first : (first << 8) | d[c.off + 7]!;
+  c.off += compressed ? 7 : 8;
   if (proto === PPP_IPV4) return ipAt(c, 4);
   if (proto === PPP_IPV6) return ipAt(c, 6);
   c.reason = 'pppoe.non_ip';

@@ -4,7 +4,7 @@ import { IPPROTO, TCP_FLAG, type DecodedPacket, type EmitFn, type FlowEndReason,
 import { communityId } from './community-id.js';
 import { createExpectations, type Expectations } from './expectations.js';
 import { flowEndpoints, flowRecord, ipToString, swapSides, type Flow, type FlowList } from './flow.js';
-import { createStreamDir, streamFlush, streamSegment, streamSyn } from './tcp-stream.js';
+import { createStreamDir, streamAcked, streamFlush, streamSegment, streamSyn } from './tcp-stream.js';
 
 /** Settings of the flow table; every bound is here. Times in seconds of packet time. */
 export interface FlowTableOptions {
@@ -274,6 +274,9 @@ export function createFlowTable(opts: FlowTableOptions, deps: FlowTableDeps): Fl
     if (f.proto !== IPPROTO.TCP) { feed(f, dir, p.payload, false); return; }
     const s = fromA ? f.streamA : f.streamB;
     if (!s) return;
+    // An ACK past a hole in the other direction means the capture lost those bytes: skip it now.
+    const other = fromA ? f.streamB : f.streamA;
+    if (other && (p.tcpFlags & TCP_FLAG.ACK) && streamAcked(other, p.ack, (d, gap) => feed(f, fromA ? 'resp' : 'orig', d, gap))) counters.inc('tcp.capture_loss_gap');
     if (p.tcpFlags & TCP_FLAG.SYN) streamSyn(s, p.seq);
     if (p.payload.length === 0) return;
     if (streamSegment(s, p.seq, p.payload, opts.maxStreamBuffer, (d, gap) => feed(f, dir, d, gap))) counters.inc('tcp.reassembly_gap');

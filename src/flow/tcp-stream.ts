@@ -108,3 +108,17 @@ function skipHole(s: TcpStreamDir, seq: number, data: Uint8Array, deliver: Deliv
   const d = seqDiff(seq, s.next);
   if (-d < data.length) emit(s, data.subarray(Math.max(0, -d)), deliver);
 }
+
+/**
+ * The peer acknowledged up to `ack`: bytes before it that never showed up were lost by the capture, not
+ * the network (they will not be retransmitted). Skip the hole now instead of waiting for the buffer bound.
+ * Returns true when a hole was skipped.
+ */
+export function streamAcked(s: TcpStreamDir, ack: number, deliver: Deliver): boolean {
+  const first = s.pending[0];
+  if (s.next === -1 || first === undefined || seqDiff(ack, s.next) <= 0 || seqDiff(first.seq, ack) > 0) return false;
+  s.next = first.seq;
+  s.gap = true;
+  drainPending(s, deliver);
+  return true;
+}

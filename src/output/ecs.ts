@@ -45,8 +45,17 @@ export function eventTime(ev: SensorEvent): Micros {
 export function isoMicros(us: Micros): string {
   const ms = Math.floor(us / 1000);
   const frac = String(Math.floor(us) % 1_000_000).padStart(6, '0');
-  return new Date(ms).toISOString().slice(0, 19) + '.' + frac + 'Z';
+  // events come in time order, so the date-and-second part repeats: build it once per second
+  const sec = Math.floor(ms / 1000);
+  if (sec !== isoSecond) {
+    isoPrefix = new Date(ms).toISOString().slice(0, 19);
+    isoSecond = sec;
+  }
+  return isoPrefix + '.' + frac + 'Z';
 }
+
+let isoSecond = Number.NaN;
+let isoPrefix = '';
 
 function base(ts: Micros, kind: 'event' | 'alert', dataset: string, observerName: string, extra: EcsDocument = {}): EcsDocument {
   return {
@@ -113,6 +122,10 @@ function flowDoc(f: FlowRecord, intel: DestinationIntel | undefined, observerNam
   };
 }
 
+// Like Suricata's EVE, answers carry `data` only where it is an address, a name or text; signatures,
+// keys and other binary records keep their name, type and TTL.
+const DATA_TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 'CNAME', 'NS', 'PTR', 'MX', 'SRV', 'SOA', 'DNAME', 'NAPTR', 'TXT', 'SPF']);
+
 function dnsDoc(d: DnsTransaction, observerName: string): EcsDocument {
   const resolved = d.answers.filter((a) => a.type === 'A' || a.type === 'AAAA').map((a) => a.data);
   return {
@@ -124,7 +137,7 @@ function dnsDoc(d: DnsTransaction, observerName: string): EcsDocument {
       question: { name: d.questionName, type: d.questionType, class: d.questionClass },
       ...(d.responseCode !== undefined ? { response_code: d.responseCode } : {}),
       header_flags: [...d.headerFlags],
-      answers: d.answers.map((a) => ({ name: a.name, type: a.type, ttl: a.ttl, data: a.data })),
+      answers: d.answers.map((a) => ({ name: a.name, type: a.type, ttl: a.ttl, ...(DATA_TYPES.has(a.type) ? { data: a.data } : {}) })),
       ...(resolved.length > 0 ? { resolved_ip: resolved } : {}),
     },
     ...(d.rtt !== undefined ? { exfilwatch: { dns: { rtt_us: d.rtt } } } : {}),
@@ -213,7 +226,6 @@ function alertDoc(a: Alert, observerName: string): EcsDocument {
       ...(d.domain !== undefined ? { domain: d.domain } : {}),
       ...(d.asNumber !== undefined ? { as: { number: d.asNumber, ...(d.asOrganization ? { organization: { name: d.asOrganization } } : {}) } } : {}),
     },
-    ...(a.transport !== undefined ? { network: { transport: a.transport } } : {}),
     exfilwatch: {
       band: a.band,
       destination: {

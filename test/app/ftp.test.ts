@@ -97,4 +97,17 @@ describe('ftp observer', () => {
     o.data(s, 'resp', ascii('211-Features:\r\n 200 not a reply\r\n211 End\r\n215 UNIX Type: L8\r\n'), 1, false);
     expect(cmds(r).map((c) => [c.command, c.replyCode])).toEqual([['FEAT', 211], ['SYST', 215]]);
   });
+
+  it('after a capture gap keeps a chunk that starts a command line, and drops the rest of a cut line', () => {
+    const o = createFtpObserver();
+    const r = recorder();
+    const s = o.open(EP, r);
+    o.data(s, 'orig', ascii('TYPE I\r\n'), 1, false);
+    o.data(s, 'orig', ascii('RETR a.gz\r\n'), 2, true); // the PASV before it was never captured
+    o.data(s, 'orig', ascii('T b.gz\r\nQUIT\r\n'), 3, true); // cut mid-line: 'T b.gz' is not a command
+    o.close(s, 4);
+    expect(cmds(r).map((c) => `${c.command} ${c.argument}`)).toEqual(['TYPE I', 'RETR a.gz', 'QUIT ']);
+    expect(r.counters.get('ftp.gap')).toBe(2);
+  });
 });
+

@@ -70,6 +70,8 @@ describe('link layers', () => {
     // PPPoE: ver/type 0x11, code 0, session 1, length, PPP protocol 0x0021 (IPv4)
     expect(decode(1, [...MAC, 0x88, 0x64, 0x11, 0, 0, 1, 0, 40, 0x00, 0x21, ...tcpV4]).out.dstPort).toBe(443);
     expect(decode(1, [...MAC, 0x88, 0x64, 0x11, 0, 0, 1, 0, 4, 0xc0, 0x21, 1, 1]).r).toEqual({ ok: false, skipped: 'pppoe.non_ip' });
+    // protocol-field compression: a one-byte PPP protocol 0x21 (odd first byte) is IPv4
+    expect(decode(1, [...MAC, 0x88, 0x64, 0x11, 0, 0, 1, 0, 39, 0x21, ...tcpV4]).out.dstPort).toBe(443);
     // MPLS: two labels, the second with bottom-of-stack, then IPv4
     expect(decode(1, [...MAC, 0x88, 0x47, 0, 1, 0, 64, 0, 2, 1, 64, ...tcpV4]).out.dstPort).toBe(443);
   });

@@ -137,4 +137,23 @@ describe('flow table', () => {
     const control = flows().find((f) => f.respPort === 21);
     expect(data).toMatchObject({ app: 'ftp-data', ftpControlId: control?.id });
   });
+
+  it('skips a hole at once when the peer acknowledges bytes the capture never had', () => {
+    const seen: string[] = [];
+    const obs: AppObserver<null> = {
+      name: 'http', accepts: () => true, open: () => null,
+      data: (_s, dir, d, _ts, gap) => { seen.push(`${dir}:${Buffer.from(d).toString()}${gap ? '!' : ''}`); return true; },
+      close: () => undefined,
+    };
+    const { table, counters } = setup({}, [obs as AppObserver<unknown>]);
+    const send = (ts: number, seq: number, text: string) => table.packet({ ...pkt(ts, C, 40000, SRV, 80, ACK | PSH, 0, seq), payload: Buffer.from(text) });
+    table.packet(pkt(0, C, 40000, SRV, 80, SYN, 0, 99));
+    send(1, 100, 'GET ');
+    send(2, 108, 'HTTP'); // 104..107 were never captured
+    expect(seen).toEqual(['orig:GET ']);
+    table.packet({ ...pkt(3, SRV, 80, C, 40000, ACK), ack: 112 });
+    expect(seen).toEqual(['orig:GET ', 'orig:HTTP!']);
+    expect(counters.get('tcp.capture_loss_gap')).toBe(1);
+  });
 });
+

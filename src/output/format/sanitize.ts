@@ -4,7 +4,8 @@
  */
 
 /** Longest string value any format writes, in UTF-16 code units; longer values are cut and end in `…`. */
-export const FIELD_MAX_CHARS = 2048;
+// As large as the longest value an observer keeps (a DNS TXT answer is cut at 4 KiB), so JSON lines keep it whole.
+export const FIELD_MAX_CHARS = 4096;
 
 /** Marks a value that was cut to its limit. */
 export const TRUNCATION_MARK = '…';
