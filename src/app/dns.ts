@@ -113,6 +113,8 @@ function onMessage(s: DnsState, buf: Buffer, ts: Micros, opts: DnsObserverOption
   emit(s, q?.msg ?? msg, msg, q?.ts ?? ts, q === undefined ? undefined : ts - q.ts);
 }
 
+const OPCODE_UPDATE = 5;
+
 function emit(s: DnsState, first: DnsMessage, resp: DnsMessage | undefined, ts: Micros, rtt: Micros | undefined): void {
   const m = resp ?? first;
   const base: DnsTransaction = {
@@ -121,7 +123,8 @@ function emit(s: DnsState, first: DnsMessage, resp: DnsMessage | undefined, ts: 
     questionType: m.questionType ?? first.questionType ?? '',
     questionClass: m.questionClass ?? first.questionClass ?? '',
     type: resp === undefined ? 'query' : 'answer',
-    answers: resp?.answers ?? [],
+    // In an UPDATE (RFC 2136) the answer section holds prerequisites, not answers.
+    answers: resp !== undefined && resp.opcode !== OPCODE_UPDATE ? resp.answers : [],
     headerFlags: m.flags,
   };
   const withRcode: DnsTransaction = resp === undefined ? base : { ...base, responseCode: resp.rcode };

@@ -165,26 +165,29 @@ export function createFlowTable(opts: FlowTableOptions, deps: FlowTableDeps): Fl
     if (victim) finish(victim, 'evicted');
   }
 
-  function create(p: DecodedPacket, hash: number): Flow {
+  /** A new flow; `reversed` when the first packet came from the responder (a SYN-ACK whose SYN was missed). */
+  function create(p: DecodedPacket, hash: number, reversed: boolean): Flow {
     if (count >= opts.maxFlows) evictOldest();
-    const aAddr = Uint8Array.from(p.src);
-    const bAddr = Uint8Array.from(p.dst);
+    const aAddr = Uint8Array.from(reversed ? p.dst : p.src);
+    const bAddr = Uint8Array.from(reversed ? p.src : p.dst);
+    const aPort = reversed ? p.dstPort : p.srcPort;
+    const bPort = reversed ? p.srcPort : p.dstPort;
     const aIp = ipToString(aAddr);
     const bIp = ipToString(bAddr);
     const f: Flow = {
       hash, bucketNext: buckets.get(hash), prev: undefined, next: undefined, list: 'other',
       id: `F${(nextId++).toString(36)}`,
       proto: p.proto, transport: transportName(p.proto),
-      aAddr, bAddr, aPort: p.srcPort, bPort: p.dstPort, aIp, bIp,
+      aAddr, bAddr, aPort, bPort, aIp, bIp,
       start: p.ts, last: p.ts, lastReport: p.ts,
       aBytes: 0, aPackets: 0, aFrameBytes: 0, bBytes: 0, bPackets: 0, bFrameBytes: 0, aFlags: 0, bFlags: 0,
       synSeen: false, finA: false, finB: false, rst: false, vlan: p.vlan,
-      communityId: communityId(aAddr, bAddr, p.proto, p.srcPort, p.dstPort, opts.communityIdSeed),
+      communityId: communityId(aAddr, bAddr, p.proto, aPort, bPort, opts.communityIdSeed),
       direction: deps.direction(aIp, bIp),
       app: undefined, serverName: undefined, ftpControlId: undefined,
       observer: undefined, observerState: undefined, streamA: undefined, streamB: undefined,
     };
-    const exp = p.proto === IPPROTO.TCP ? expectations.take(aIp, bIp, p.dstPort, p.ts) : undefined;
+    const exp = p.proto === IPPROTO.TCP ? expectations.take(aIp, bIp, bPort, p.ts) : undefined;
     if (exp) {
       f.app = exp.app;
       f.ftpControlId = exp.controlId;
@@ -220,8 +223,9 @@ export function createFlowTable(opts: FlowTableOptions, deps: FlowTableDeps): Fl
       finish(hit.flow, hit.flow.rst ? 'rst' : 'fin');
       hit = undefined;
     }
-    const f = hit ? hit.flow : create(p, hash);
-    let fromA = hit ? hit.fromA : true;
+    const synAck = isTcp && (p.tcpFlags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === (TCP_FLAG.SYN | TCP_FLAG.ACK);
+    const f = hit ? hit.flow : create(p, hash, synAck);
+    let fromA = hit ? hit.fromA : !synAck;
     if (pureSyn && !f.synSeen) {
       f.synSeen = true;
       if (!fromA) {
