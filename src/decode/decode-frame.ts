@@ -36,6 +36,18 @@ function skipped(name: string): DecodeResult {
   return r;
 }
 
+// A caller passes the same `out` packet after packet: reuse its success result instead of one per frame.
+let okFor: DecodedPacket | undefined;
+let okCached: DecodeResult = PENDING;
+
+function okResult(out: DecodedPacket): DecodeResult {
+  if (okFor !== out) {
+    okFor = out;
+    okCached = { ok: true, packet: out };
+  }
+  return okCached;
+}
+
 /** A DecodedPacket to pass to decodeFrame again and again. */
 export function createDecodedPacket(): DecodedPacket {
   const empty = new Uint8Array(0);
@@ -81,7 +93,7 @@ export function decodeFrame(frame: RawFrame, out: DecodedPacket, state: DecoderS
   if (version === 4) r = decodeIpv4(d, frame, out, state);
   else if (version === 6) r = decodeIpv6(d, frame, out, state);
   else return anomaly('ip.bad_version');
-  if (r === 'ok') return { ok: true, packet: out };
+  if (r === 'ok') return okResult(out);
   if (r === 'pending') return PENDING;
   return anomaly(r);
 }

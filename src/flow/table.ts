@@ -199,11 +199,14 @@ export function createFlowTable(opts: FlowTableOptions, deps: FlowTableDeps): Fl
     return f;
   }
 
-  function lookup(p: DecodedPacket, hash: number): { flow: Flow; fromA: boolean } | undefined {
+  // set by lookup: whether the packet came from side a (no result object per packet)
+  let lookupFromA = true;
+
+  function lookup(p: DecodedPacket, hash: number): Flow | undefined {
     for (let f = buckets.get(hash); f; f = f.bucketNext) {
       if (f.proto !== p.proto) continue;
-      if (f.aPort === p.srcPort && f.bPort === p.dstPort && eq(f.aAddr, p.src) && eq(f.bAddr, p.dst)) return { flow: f, fromA: true };
-      if (f.aPort === p.dstPort && f.bPort === p.srcPort && eq(f.aAddr, p.dst) && eq(f.bAddr, p.src)) return { flow: f, fromA: false };
+      if (f.aPort === p.srcPort && f.bPort === p.dstPort && eq(f.aAddr, p.src) && eq(f.bAddr, p.dst)) { lookupFromA = true; return f; }
+      if (f.aPort === p.dstPort && f.bPort === p.srcPort && eq(f.aAddr, p.dst) && eq(f.bAddr, p.src)) { lookupFromA = false; return f; }
     }
     return undefined;
   }
@@ -218,14 +221,15 @@ export function createFlowTable(opts: FlowTableOptions, deps: FlowTableDeps): Fl
     const isTcp = p.proto === IPPROTO.TCP;
     const pureSyn = isTcp && (p.tcpFlags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN;
     let hit = lookup(p, hash);
+    const hitFromA = lookupFromA;
     // A new SYN on a closed connection's 5-tuple starts a new connection (port reuse).
-    if (hit && pureSyn && hit.flow.list === 'closing') {
-      finish(hit.flow, hit.flow.rst ? 'rst' : 'fin');
+    if (hit && pureSyn && hit.list === 'closing') {
+      finish(hit, hit.rst ? 'rst' : 'fin');
       hit = undefined;
     }
     const synAck = isTcp && (p.tcpFlags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === (TCP_FLAG.SYN | TCP_FLAG.ACK);
-    const f = hit ? hit.flow : create(p, hash, synAck);
-    let fromA = hit ? hit.fromA : !synAck;
+    const f = hit ?? create(p, hash, synAck);
+    let fromA = hit ? hitFromA : !synAck;
     if (pureSyn && !f.synSeen) {
       f.synSeen = true;
       if (!fromA) {
