@@ -1,3 +1,4 @@
+import { setBounded } from '../core/bounded-map.js';
 import { isIP } from 'node:net';
 import type { Counters } from '../core/counters.js';
 import type { Alert, DestinationIntel, DnsTransaction, EmitFn, FlowRecord, Micros } from '../core/types.js';
@@ -42,12 +43,7 @@ export function createDetector(cfg: DetectConfig, intel: DetectIntel, counters: 
     const key = `${client}|${cls.provider}`;
     const last = indicatorAlerted.get(key);
     if (last !== undefined && tx.ts - last < span) return;
-    indicatorAlerted.delete(key);
-    if (indicatorAlerted.size >= cfg.max_windows) {
-      const oldest = indicatorAlerted.keys().next();
-      if (!oldest.done) indicatorAlerted.delete(oldest.value);
-    }
-    indicatorAlerted.set(key, tx.ts);
+    setBounded(indicatorAlerted, key, tx.ts, cfg.max_windows);
     const ips = tx.answers.filter((a) => a.type === 'A' || a.type === 'AAAA').map((a) => a.data);
     const first = ips[0];
     const info = first !== undefined ? intel.enrich(first, tx.questionName) : intel.enrich('0.0.0.0', tx.questionName);

@@ -1,3 +1,4 @@
+import { setBounded } from '../core/bounded-map.js';
 import type { Counters } from '../core/counters.js';
 import type { DnsTransaction, Micros } from '../core/types.js';
 
@@ -31,15 +32,9 @@ export function createDnsTracker(maxEntries: number, counters: Counters): DnsTra
       if (tx.type !== 'answer') return;
       for (const a of tx.answers) {
         if (a.type !== 'A' && a.type !== 'AAAA') continue;
-        const k = key(tx.endpoints.clientIp, a.data);
-        map.delete(k);
-        if (map.size >= maxEntries) {
-          const oldest = map.keys().next();
-          if (!oldest.done) map.delete(oldest.value);
-          counters.inc('detect.dns_tracker_evicted');
-        }
         const ttl = Math.max(MIN_TTL, a.ttl * 1_000_000);
-        map.set(k, { name: tx.questionName.toLowerCase(), at: tx.ts, expires: tx.ts + ttl + TTL_GRACE });
+        const r = { name: tx.questionName.toLowerCase(), at: tx.ts, expires: tx.ts + ttl + TTL_GRACE };
+        if (setBounded(map, key(tx.endpoints.clientIp, a.data), r, maxEntries)) counters.inc('detect.dns_tracker_evicted');
       }
     },
     nameFor(clientIp, serverIp, ts) {

@@ -1,3 +1,4 @@
+import { setBounded } from '../core/bounded-map.js';
 import type { Counters } from '../core/counters.js';
 import type { FtpCommand, HttpRequest, Micros, TlsClientHello } from '../core/types.js';
 
@@ -44,13 +45,7 @@ export function createEvidenceStore(max: number, counters: Counters): EvidenceSt
   const dns = new Map<string, DnsIndicator>();
 
   function bounded<V>(m: Map<string, V>, k: string, v: V): void {
-    m.delete(k);
-    if (m.size >= max) {
-      const oldest = m.keys().next();
-      if (!oldest.done) m.delete(oldest.value);
-      counters.inc('detect.evidence_evicted');
-    }
-    m.set(k, v);
+    if (setBounded(m, k, v, max)) counters.inc('detect.evidence_evicted');
   }
   function entry(flowId: string): FlowEvidence {
     let e = flows.get(flowId);

@@ -1,3 +1,4 @@
+import { setBounded } from '../core/bounded-map.js';
 import type { Counters } from '../core/counters.js';
 import type { Micros, RiskBand } from '../core/types.js';
 
@@ -65,12 +66,7 @@ export function createHostWindows(windowSec: number, maxWindows: number, maxSeen
   function open(host: string, service: string, ts: Micros): HostWindow {
     const pair = `${host}|${service}`;
     const firstSeen = !seen.has(pair);
-    seen.delete(pair);
-    if (seen.size >= maxSeen) {
-      const oldest = seen.keys().next();
-      if (!oldest.done) seen.delete(oldest.value);
-    }
-    seen.set(pair, true);
+    setBounded(seen, pair, true, maxSeen);
     return {
       host, service, opened: ts, last: ts, bytesOut: 0, bytesIn: 0, parts: new Map(), slices: [],
       ips: new Set(), domains: new Set(), maxParallel: 0, band: undefined, firstSeen, flags: new Set(), notes: new Map(),
@@ -91,17 +87,8 @@ export function createHostWindows(windowSec: number, maxWindows: number, maxSeen
   return {
     add(host, service, flowId, start, end, out, inn, ip) {
       const key = `${host}|${service}`;
-      let w = windows.get(key);
-      if (w) windows.delete(key);
-      else {
-        if (windows.size >= maxWindows) {
-          const oldest = windows.keys().next();
-          if (!oldest.done) windows.delete(oldest.value);
-          counters.inc('detect.window_evicted');
-        }
-        w = open(host, service, start);
-      }
-      windows.set(key, w);
+      const w = windows.get(key) ?? open(host, service, start);
+      if (setBounded(windows, key, w, maxWindows)) counters.inc('detect.window_evicted');
       const prev = w.parts.get(flowId);
       const dOut = out - (prev?.out ?? 0);
       const dIn = inn - (prev?.in ?? 0);

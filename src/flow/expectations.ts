@@ -1,3 +1,4 @@
+import { setBounded } from '../core/bounded-map.js';
 import type { Counters } from '../core/counters.js';
 import type { AppProto, Micros } from '../core/types.js';
 
@@ -25,14 +26,7 @@ export function createExpectations(max: number, counters: Counters): Expectation
   const key = (ip: string, port: number): string => `${ip}|${port}`;
   return {
     add(e) {
-      const k = key(e.serverIp, e.serverPort);
-      table.delete(k);
-      if (table.size >= max) {
-        const oldest = table.keys().next();
-        if (!oldest.done) table.delete(oldest.value);
-        counters.inc('flow.expectation_evicted');
-      }
-      table.set(k, e);
+      if (setBounded(table, key(e.serverIp, e.serverPort), e, max)) counters.inc('flow.expectation_evicted');
     },
     take(clientIp, serverIp, serverPort, now) {
       const k = key(serverIp, serverPort);

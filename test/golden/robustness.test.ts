@@ -6,19 +6,8 @@ import { buildPipeline } from '../../src/cli/pipeline.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { SensorEvent } from '../../src/core/types.js';
 import { readCapture } from '../../src/ingest/capture.js';
+import { createRng } from '../../pcaps/gen/prng.js';
 import { PCAPS, runCli, SAMPLE_CONFIG } from '../helpers/cli.js';
-
-/** Seeded PRNG (mulberry32): the same mutations on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SAMPLES = ['dns-only.pcap', 'dns-tcp.pcap', 'two-interfaces.pcapng', 'vlan-ipv6.pcap', 'benign-mix.pcap', 'ftp-stor.pcap'];
 const MUTATIONS = 25;
@@ -26,7 +15,8 @@ const MUTATIONS = 25;
 describe('damaged captures never crash or hang the sensor', () => {
   it.each(SAMPLES)('%s: seeded truncations and byte flips through the whole pipeline', async (name) => {
     const original = readFileSync(join(PCAPS, name));
-    const next = rng(name.length * 7919);
+    const rng = createRng(name.length * 7919);
+    const next = (): number => rng.float();
     const dir = mkdtempSync(join(tmpdir(), 'exfilwatch-fuzz-'));
     const config = parseConfig({}, 'test');
     if (!config.ok) throw new Error(config.error);
