@@ -32,21 +32,24 @@ export async function runReplay(argv: readonly string[], io: Io): Promise<number
   }
   const eventsDir = str(flags.values['events-dir']);
   const progress = flags.values['no-progress'] !== true;
-  let failed = false;
+  let code = 0;
   if (eventsDir !== undefined) mkdirSync(eventsDir, { recursive: true });
   // Each capture gets its own pipeline (deterministic per file) unless they are parts of one capture.
   const groups = flags.values['continuous'] === true ? [positionals] : positionals.map((f) => [f]);
   for (const files of groups) {
     const first = files[0] ?? '-';
     const out = eventsDir !== undefined ? { ...flags, output: join(eventsDir, `${basename(first === '-' ? 'stdin' : first)}.jsonl`) } : flags;
-    if (!(await replayFiles(files, config, out, io, progress))) failed = true;
+    code = Math.max(code, await replayFiles(files, config, out, io, progress));
+    // Intel, outputs or config that cannot be set up fail the same way for every file: stop.
+    if (code === 2) break;
   }
-  return failed ? 1 : 0;
+  return code;
 }
 
-async function replayFiles(files: readonly string[], config: Config, flags: RunFlags, io: Io, progress: boolean): Promise<boolean> {
+/** One run over files that form one capture; 0 done, 1 a file could not be read whole, 2 set-up failed. */
+async function replayFiles(files: readonly string[], config: Config, flags: RunFlags, io: Io, progress: boolean): Promise<number> {
   const built = await buildRun(config, flags, io, str(flags.values['config']));
-  if (!built.ok) return false;
+  if (!built.ok) return 2;
   const { pipeline } = built;
   const started = process.hrtime.bigint();
   let ok = true;
@@ -71,7 +74,7 @@ async function replayFiles(files: readonly string[], config: Config, flags: RunF
     const secs = Number(process.hrtime.bigint() - started) / 1e9;
     io.stderr.write(formatSummary(files.join(' '), pipeline.sensor.stats(), pipeline.counters.snapshot(), secs));
   }
-  return ok;
+  return ok ? 0 : 1;
 }
 
 const QUEUE_HIGH = 1_000;
