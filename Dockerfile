@@ -5,7 +5,7 @@
 #           exfilwatch live --interface eth1 --config /etc/exfilwatch/config.yaml --metrics 127.0.0.1:9108
 # See docs/deploy.md.
 
-# ---- build: compile TypeScript and the libpcap binding (cap, node-gyp) ----
+# ---- build: compile TypeScript and the libpcap binding (pcap, node-gyp) ----
 FROM node:20-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpcap-dev python3 make g++ \
@@ -14,8 +14,8 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 # Scripts off for the install (the root `prepare` needs the sources), then build only the binding.
 RUN npm ci --ignore-scripts --no-audit --no-fund \
- && npm rebuild cap \
- && test -f node_modules/cap/build/Release/cap.node
+ && npm rebuild pcap \
+ && test -f node_modules/pcap/build/Release/pcap_binding.node
 COPY tsconfig.json ./
 COPY src ./src
 COPY bin ./bin

@@ -13,6 +13,7 @@ export const LIVE_USAGE = `usage: exfilwatch live --interface IFACE [options]
       --bpf EXPR         BPF filter (tcpdump syntax)
       --snaplen N        bytes kept per frame, 64..65535 (default 65535)
       --buffer-size N    kernel capture buffer, bytes (default 268435456)
+      --no-promiscuous   do not put the interface in promiscuous mode (default: promiscuous)
       --metrics ADDR     serve /healthz and /metrics on ADDR, e.g. 127.0.0.1:9108 (default: off)
       --stats-interval S write the drop line to standard error every S seconds (default 60, 0 = at exit only)
   -c, --config FILE      YAML config file (see README)
@@ -29,6 +30,7 @@ const LIVE_OPTIONS = {
   bpf: { type: 'string' },
   snaplen: { type: 'string' },
   'buffer-size': { type: 'string' },
+  'no-promiscuous': { type: 'boolean' },
   metrics: { type: 'string' },
   'stats-interval': { type: 'string' },
 } as const;
@@ -59,7 +61,7 @@ export async function runLive(argv: readonly string[], io: Io): Promise<number> 
   const { sensor, counters } = pipeline;
   const clock = createLiveClock();
   const opened = openLiveCapture(
-    { iface: cc.interface, bpf: cc.bpf, snaplen: cc.snaplen, bufferSize: cc.buffer_size },
+    { iface: cc.interface, bpf: cc.bpf, snaplen: cc.snaplen, bufferSize: cc.buffer_size, promiscuous: cc.promiscuous },
     (f) => {
       try {
         sensor.frame(f);
@@ -69,7 +71,6 @@ export async function runLive(argv: readonly string[], io: Io): Promise<number> 
       }
     },
     counters,
-    clock,
   );
   if (!opened.ok) {
     io.stderr.write(`exfilwatch live: ${opened.message}\n`);
@@ -148,6 +149,7 @@ function liveSettings(config: object, v: Readonly<Record<string, unknown>>): Set
   if (iface !== undefined) merged['interface'] = iface;
   const bpf = str(v['bpf']);
   if (bpf !== undefined) merged['bpf'] = bpf;
+  if (v['no-promiscuous'] === true) merged['promiscuous'] = false;
   for (const [flag, key] of [['snaplen', 'snaplen'], ['buffer-size', 'buffer_size'], ['stats-interval', 'stats_interval']] as const) {
     const s = str(v[flag]);
     if (s === undefined) continue;
@@ -169,7 +171,7 @@ function dropLine(s: LiveStats, p: Pipeline): string {
   for (const sink of p.sinks) queue += Object.values(sink.stats().dropped).reduce((a, b) => a + b, 0);
   const st = p.sensor.stats();
   return (
-    `exfilwatch live: received ${s.received}, kernel drops ${s.dropped ?? 'n/a (not exposed by the cap binding)'}, ` +
+    `exfilwatch live: received ${s.received}, kernel drops ${s.dropped ?? 'n/a (pcap_stats failed)'}, ` +
     `interface drops ${s.ifDropped ?? 'n/a'}, truncated ${s.truncated}, output queue drops ${queue}, ` +
     `flows evicted ${p.counters.get('flow.ended.evicted')}, flows active ${st.flowsActive}\n`
   );

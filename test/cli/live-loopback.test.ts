@@ -81,12 +81,16 @@ describe('exfilwatch live on the loopback interface', () => {
     // Test C: the endpoint answers during the run with non-zero packet counters and a drops line.
     const health = await fetch(`${metricsUrl}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', interface: 'lo' });
+    const h = (await health.json()) as Record<string, unknown>;
+    expect(h).toMatchObject({ status: 'ok', interface: 'lo', dropped: 0, ifDropped: 0 });
     const text = await (await fetch(`${metricsUrl}/metrics`)).text();
     const packets = Number(/^exfilwatch_packets_total (\d+)$/m.exec(text)?.[1]);
     expect(packets).toBeGreaterThan(10);
     expect(Number(/^exfilwatch_capture_received_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(10);
     expect(text).toMatch(/^exfilwatch_drops_total\{source="interface"\} \d+$/m);
+    // pcap_stats: the kernel figure is measured, so it is reported as a number
+    expect(text).toMatch(/^exfilwatch_drops_total\{source="kernel"\} 0$/m);
+    expect(text).toMatch(/^exfilwatch_capture_kernel_drops_measured 1$/m);
     expect(text).toMatch(/^exfilwatch_drops_total\{source="output_queue"\} 0$/m);
 
     expect(await live.stop()).toBe(0);
@@ -105,5 +109,6 @@ describe('exfilwatch live on the loopback interface', () => {
       expect(a.dns.answers?.[0]?.data).toBe('192.0.2.7');
     }
     expect(live.stderr()).toMatch(/live lo: \d+ packets/);
+    expect(live.stderr()).toMatch(/received \d+, kernel drops \d+, interface drops \d+,/);
   });
 });

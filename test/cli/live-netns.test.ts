@@ -1,14 +1,16 @@
 /**
  * Test A: the sensor captures on one end of a veth link in its own namespace while tcpreplay sends
  * captures into the other end; the events must equal `exfilwatch replay` of the same files, apart from
- * timestamps. Needs root, iproute2, tcpreplay and the cap binding.
+ * timestamps. Timestamps come from the pcap headers of the sensor side, so they are the times tcpreplay
+ * put the frames on the link: every one must fall within the wall-clock window of that file's tcpreplay
+ * run. Needs root, iproute2, tcpreplay and the pcap binding.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVethPair, type VethPair } from '../helpers/netns.js';
-import { ensureBuilt, replayEvents, startLive, timeless, parseLines } from '../helpers/live-cli.js';
+import { ensureBuilt, isoMicros, replayEvents, startLive, timeless, parseLines } from '../helpers/live-cli.js';
 
 const CORPUS = '/work/shared/corpus/pcaps';
 // Small Ethernet captures covering flows, dns, tls, http and ftp (IPv4 and IPv6), none longer than a few seconds.
@@ -37,9 +39,12 @@ describe.skipIf(setup.pair === undefined)('exfilwatch live on a veth link fed by
     const pair = setup.pair as VethPair;
     const live = startLive(['-i', pair.sensorIf, '--stats-interval', '0'], pair.sensorNs);
     await live.ready;
+    const windows: { from: number; to: number }[] = [];
     for (const f of FILES) {
       // A bounded rate, one file after the other: no kernel drops, and the files' flows never overlap in time.
+      const from = Date.now() * 1000;
       const r = spawnSync('ip', ['netns', 'exec', pair.peerNs, 'tcpreplay', '-i', pair.peerIf, '--pps', '200', f], { encoding: 'utf8' });
+      windows.push({ from, to: Date.now() * 1000 + 1000 });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/Failed packets:\s+0\b/);
     }
@@ -53,6 +58,27 @@ describe.skipIf(setup.pair === undefined)('exfilwatch live on a veth link fed by
     const datasets = new Set(parseLines(live.stdout()).map((e) => (e['event'] as { dataset: string }).dataset));
     expect([...datasets].sort()).toEqual(['exfilwatch.dns', 'exfilwatch.flow', 'exfilwatch.ftp', 'exfilwatch.http', 'exfilwatch.tls']);
     expect(got).toEqual(expected);
-    expect(live.stderr()).toMatch(/received \d+, kernel drops/);
+    expect(live.stderr()).toMatch(/received \d+, kernel drops 0, interface drops 0,/);
+
+    // Each event's packet times lie within the run of the tcpreplay that sent its file.
+    const fileOf = new Map<string, number>();
+    FILES.forEach((f, i) => {
+      for (const k of replayEvents(f).map(timeless)) fileOf.set(k, fileOf.has(k) && fileOf.get(k) !== i ? -1 : i);
+    });
+    let checked = 0;
+    for (const ev of parseLines(live.stdout())) {
+      const w = windows[fileOf.get(timeless(ev)) ?? -1];
+      if (w === undefined) continue;
+      const e = ev['event'] as { dataset: string; start?: string; end?: string };
+      const times = e.dataset === 'exfilwatch.flow' ? [e.start, e.end] : [ev['@timestamp'] as string];
+      for (const t of times) {
+        expect(t).toBeDefined();
+        const us = isoMicros(t!);
+        expect(us).toBeGreaterThanOrEqual(w.from);
+        expect(us).toBeLessThanOrEqual(w.to);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(30);
   }, 120_000);
 });

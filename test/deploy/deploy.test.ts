@@ -44,7 +44,7 @@ describe('Dockerfile', () => {
     const buildRuns = all('RUN', 0).map((i) => i.args).join('\n');
     expect(buildRuns).toMatch(/apt-get install[^\n]*libpcap-dev/);
     expect(buildRuns).toMatch(/apt-get install[^\n]*g\+\+/);
-    expect(buildRuns).toMatch(/npm rebuild cap/);
+    expect(buildRuns).toMatch(/npm rebuild pcap\b/);
     const runtime = all('RUN', 1).map((i) => i.args).join('\n');
     expect(runtime).toMatch(/apt-get install[^\n]*libpcap0\.8/);
     expect(runtime).not.toMatch(/libpcap-dev|g\+\+|\bmake\b|python3/);

@@ -67,6 +67,13 @@ export function replayEvents(file: string): Record<string, unknown>[] {
   return parseLines(r.stdout);
 }
 
+/** An ECS timestamp (`2024-01-02T03:04:05.123456Z`) as µs since the epoch. */
+export function isoMicros(iso: string): number {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?Z$/.exec(iso);
+  if (m === null) return Number.NaN;
+  return Date.parse(`${m[1]}Z`) * 1000 + Number((m[2] ?? '').padEnd(6, '0'));
+}
+
 /** Parses JSON lines. */
 export function parseLines(text: string): Record<string, unknown>[] {
   return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
