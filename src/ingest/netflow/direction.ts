@@ -5,7 +5,24 @@ const V4_LOCAL: ReadonlyArray<readonly [number, number]> = [
   [0x0a000000, 8], [0xac100000, 12], [0xc0a80000, 16], [0x64400000, 10], [0x7f000000, 8], [0xa9fe0000, 16],
 ];
 
+/** Dotted quad of plain decimal parts (what ipToString writes) to a number, without splitting; else the general parse. */
 function v4ToInt(ip: string): number | undefined {
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c >= 48 && c <= 57 && digits < 3) { part = part * 10 + (c - 48); digits++; continue; }
+    if (c === 46 && digits > 0 && dots < 3 && part <= 255) { v = v * 256 + part; part = 0; digits = 0; dots++; continue; }
+    return v4ToIntGeneral(ip);
+  }
+  if (dots !== 3 || digits === 0 || part > 255) return v4ToIntGeneral(ip);
+  return v * 256 + part;
+}
+
+// anything unusual (empty parts, leading '+', hex, spaces) keeps the Number() semantics it always had
+function v4ToIntGeneral(ip: string): number | undefined {
   const p = ip.split('.');
   if (p.length !== 4) return undefined;
   let v = 0;
@@ -21,7 +38,8 @@ function v4ToInt(ip: string): number | undefined {
 export function isLocalAddress(ip: string): boolean {
   const v4 = v4ToInt(ip.startsWith('::ffff:') ? ip.slice(7) : ip);
   if (v4 !== undefined) {
-    return V4_LOCAL.some(([net, bits]) => Math.floor(v4 / 2 ** (32 - bits)) === Math.floor(net / 2 ** (32 - bits)));
+    for (const [net, bits] of V4_LOCAL) if (v4 >>> (32 - bits) === net >>> (32 - bits)) return true;
+    return false;
   }
   const l = ip.toLowerCase();
   return l === '::1' || l.startsWith('fc') || l.startsWith('fd') || /^fe[89ab]/.test(l);

@@ -22,8 +22,12 @@ export const IE = {
 
 /** Scratch state of one data record; reset before each record, read after its last field. */
 export interface RecordScratch {
-  src: Uint8Array | undefined;
-  dst: Uint8Array | undefined;
+  /** address length seen: 0 (none yet), 4 or 16; the last address field of a record wins */
+  srcLen: number;
+  dstLen: number;
+  /** address words, big-endian (IPv4: first word only) */
+  s0: number; s1: number; s2: number; s3: number;
+  d0: number; d1: number; d2: number; d3: number;
   srcPort: number;
   dstPort: number;
   proto: number;
@@ -56,14 +60,20 @@ export interface RecordScratch {
 
 /** A fresh scratch object (allocate once per decoder, reuse with `resetScratch`). */
 export function createScratch(): RecordScratch {
-  const s = {} as RecordScratch;
-  resetScratch(s);
+  // every field present from the start, so the object keeps one shape
+  const s: RecordScratch = {
+    srcLen: 0, dstLen: 0, s0: 0, s1: 0, s2: 0, s3: 0, d0: 0, d1: 0, d2: 0, d3: 0, srcPort: 0, dstPort: 0, proto: 0,
+    bytes: 0, packets: 0, tcpFlags: 0, hasReverse: false, revBytes: 0, revPackets: 0, revFlags: 0,
+    startUptimeMs: NaN, endUptimeMs: NaN, startAbs: NaN, endAbs: NaN, startDelta: NaN, endDelta: NaN,
+    icmpTypeCode: -1, endReasonCode: 0, vlan: -1, samplingInterval: NaN, samplingPacketInterval: NaN,
+    samplingPacketSpace: NaN, sysInitMs: NaN,
+  };
   return s;
 }
 
 /** Clears every field of the scratch object. */
 export function resetScratch(s: RecordScratch): void {
-  s.src = undefined; s.dst = undefined; s.srcPort = 0; s.dstPort = 0; s.proto = 0;
+  s.srcLen = 0; s.dstLen = 0; s.srcPort = 0; s.dstPort = 0; s.proto = 0;
   s.bytes = 0; s.packets = 0; s.tcpFlags = 0;
   s.hasReverse = false; s.revBytes = 0; s.revPackets = 0; s.revFlags = 0;
   s.startUptimeMs = NaN; s.endUptimeMs = NaN; s.startAbs = NaN; s.endAbs = NaN;
@@ -77,6 +87,11 @@ export function readUnsigned(b: Uint8Array, off: number, len: number): number {
   let v = 0;
   for (let i = 0; i < len; i++) v = v * 256 + (b[off + i] ?? 0);
   return v;
+}
+
+/** Big-endian unsigned 32-bit word at `off` (the caller has checked the 4 bytes exist). */
+export function word(b: Uint8Array, off: number): number {
+  return (((b[off] ?? 0) << 24) | ((b[off + 1] ?? 0) << 16) | ((b[off + 2] ?? 0) << 8) | (b[off + 3] ?? 0)) >>> 0;
 }
 
 const NTP_EPOCH_OFFSET_S = 2_208_988_800;
@@ -107,10 +122,14 @@ export function applyField(s: RecordScratch, ie: number, pen: number, b: Uint8Ar
     case IE.tcpControlBits: s.tcpFlags = readUnsigned(b, off, len) & 0xff; break;
     case IE.sourceTransportPort: s.srcPort = readUnsigned(b, off, len); break;
     case IE.destinationTransportPort: s.dstPort = readUnsigned(b, off, len); break;
-    case IE.sourceIPv4Address: if (len === 4) s.src = b.slice(off, off + 4); break;
-    case IE.destinationIPv4Address: if (len === 4) s.dst = b.slice(off, off + 4); break;
-    case IE.sourceIPv6Address: if (len === 16) s.src = b.slice(off, off + 16); break;
-    case IE.destinationIPv6Address: if (len === 16) s.dst = b.slice(off, off + 16); break;
+    case IE.sourceIPv4Address: if (len === 4) { s.srcLen = 4; s.s0 = word(b, off); s.s1 = s.s2 = s.s3 = 0; } break;
+    case IE.destinationIPv4Address: if (len === 4) { s.dstLen = 4; s.d0 = word(b, off); s.d1 = s.d2 = s.d3 = 0; } break;
+    case IE.sourceIPv6Address:
+      if (len === 16) { s.srcLen = 16; s.s0 = word(b, off); s.s1 = word(b, off + 4); s.s2 = word(b, off + 8); s.s3 = word(b, off + 12); }
+      break;
+    case IE.destinationIPv6Address:
+      if (len === 16) { s.dstLen = 16; s.d0 = word(b, off); s.d1 = word(b, off + 4); s.d2 = word(b, off + 8); s.d3 = word(b, off + 12); }
+      break;
     case IE.flowStartSysUpTime: s.startUptimeMs = readUnsigned(b, off, len); break;
     case IE.flowEndSysUpTime: s.endUptimeMs = readUnsigned(b, off, len); break;
     case IE.icmpTypeCodeIPv4: case IE.icmpTypeCodeIPv6:

@@ -1,6 +1,5 @@
 import type { Counters } from '../../core/counters.js';
 import type { FlowEndReason } from '../../core/types.js';
-import { ipToString } from '../../flow/flow.js';
 import type { RecordScratch } from './fields.js';
 import type { UniFlow } from './types.js';
 
@@ -50,7 +49,7 @@ const END_REASONS: Readonly<Record<number, FlowEndReason>> = { 1: 'idle', 2: 'ac
  * (`netflow.record_no_time`).
  */
 export function toUniFlow(s: RecordScratch, h: HeaderTime, src: RecordSource, counters: Counters): UniFlow | undefined {
-  if (s.src === undefined || s.dst === undefined || s.src.length !== s.dst.length) {
+  if (s.srcLen === 0 || s.dstLen === 0 || s.srcLen !== s.dstLen) {
     counters.inc('netflow.record_no_address');
     return undefined;
   }
@@ -72,13 +71,13 @@ export function toUniFlow(s: RecordScratch, h: HeaderTime, src: RecordSource, co
   const flags = s.proto === 6 ? s.tcpFlags : 0;
   let endReason = END_REASONS[s.endReasonCode];
   if (endReason === 'fin' && (flags & 0x04) !== 0) endReason = 'rst';
+  const v6 = s.srcLen === 16;
   return {
     exporterAddr: src.exporterAddr,
     exporterScope: src.exporterScope,
-    src: s.src,
-    dst: s.dst,
-    srcIp: ipToString(s.src),
-    dstIp: ipToString(s.dst),
+    family: v6 ? 6 : 4,
+    s0: s.s0, s1: v6 ? s.s1 : 0, s2: v6 ? s.s2 : 0, s3: v6 ? s.s3 : 0,
+    d0: s.d0, d1: v6 ? s.d1 : 0, d2: v6 ? s.d2 : 0, d3: v6 ? s.d3 : 0,
     proto: s.proto,
     srcPort,
     dstPort,
@@ -87,8 +86,8 @@ export function toUniFlow(s: RecordScratch, h: HeaderTime, src: RecordSource, co
     start,
     end,
     tcpFlags: flags,
-    ...(s.hasReverse ? { reverse: { bytes: s.revBytes * rate, packets: s.revPackets * rate, tcpFlags: s.proto === 6 ? s.revFlags : 0 } } : {}),
-    ...(endReason !== undefined ? { endReason } : {}),
-    ...(s.vlan >= 0 ? { vlan: s.vlan } : {}),
+    reverse: s.hasReverse ? { bytes: s.revBytes * rate, packets: s.revPackets * rate, tcpFlags: s.proto === 6 ? s.revFlags : 0 } : undefined,
+    endReason,
+    vlan: s.vlan >= 0 ? s.vlan : undefined,
   };
 }

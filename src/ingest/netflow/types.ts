@@ -2,30 +2,32 @@ import type { FlowEndReason, Micros, NetworkDirection } from '../../core/types.j
 
 /**
  * One unidirectional flow record as an exporter reported it, after sampling was applied.
- * Addresses are copies (never views into the datagram). Times are µs since the epoch, from the record.
+ * Addresses are numbers (big-endian 32-bit words, IPv4 in the first word only), so a record holds no
+ * view into the datagram and costs no allocation besides itself. Times are µs since the epoch, from the record.
  */
 export interface UniFlow {
   /** exporter address (normalised text) */
   readonly exporterAddr: string;
   /** exporter address + observation domain / source id, e.g. `192.0.2.1/0` */
   readonly exporterScope: string;
-  readonly src: Uint8Array;
-  readonly dst: Uint8Array;
-  readonly srcIp: string;
-  readonly dstIp: string;
+  readonly family: 4 | 6;
+  /** source address words (IPv4: s0 only, s1..s3 are 0) */
+  readonly s0: number; readonly s1: number; readonly s2: number; readonly s3: number;
+  /** destination address words (IPv4: d0 only, d1..d3 are 0) */
+  readonly d0: number; readonly d1: number; readonly d2: number; readonly d3: number;
   readonly proto: number;
   readonly srcPort: number;
   readonly dstPort: number;
   /** IP bytes and packets, multiplied by the sampling rate */
-  readonly bytes: number;
-  readonly packets: number;
-  readonly start: Micros;
-  readonly end: Micros;
-  readonly tcpFlags: number;
+  bytes: number;
+  packets: number;
+  start: Micros;
+  end: Micros;
+  tcpFlags: number;
   /** RFC 5103 reverse direction, when the exporter sent a biflow record */
-  readonly reverse?: { readonly bytes: number; readonly packets: number; readonly tcpFlags: number };
-  readonly endReason?: FlowEndReason;
-  readonly vlan?: number;
+  readonly reverse: { readonly bytes: number; readonly packets: number; readonly tcpFlags: number } | undefined;
+  endReason: FlowEndReason | undefined;
+  readonly vlan: number | undefined;
 }
 
 /** Decides ECS network.direction from the originator and responder addresses (text). */

@@ -19,11 +19,12 @@ const V5_HEADER = 24;
 const V5_RECORD = 48;
 const V5_MAX_COUNT = 30;
 
-function parseIpv4(text: string): Uint8Array {
-  const out = new Uint8Array(4);
+/** node-netflowv9's dotted-quad text back to a 32-bit word. */
+function parseIpv4(text: string): number {
   const parts = text.split('.');
-  for (let i = 0; i < 4; i++) out[i] = Number(parts[i] ?? 0) & 0xff;
-  return out;
+  let v = 0;
+  for (let i = 0; i < 4; i++) v = v * 256 + (Number(parts[i] ?? 0) & 0xff);
+  return v;
 }
 
 /**
@@ -53,8 +54,8 @@ export function decodeV5(b: Uint8Array, exporterAddr: string, ctx: DecodeContext
   let n = 0;
   for (const f of out.flows) {
     resetScratch(s);
-    s.src = parseIpv4(f.ipv4_src_addr);
-    s.dst = parseIpv4(f.ipv4_dst_addr);
+    s.srcLen = 4; s.s0 = parseIpv4(f.ipv4_src_addr);
+    s.dstLen = 4; s.d0 = parseIpv4(f.ipv4_dst_addr);
     s.proto = f.protocol;
     s.srcPort = f.ipv4_src_port;
     s.dstPort = f.ipv4_dst_port;
