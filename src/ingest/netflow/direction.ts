@@ -6,6 +6,10 @@ const V4_LOCAL: ReadonlyArray<readonly [number, number]> = [
 ];
 
 /** Dotted quad of plain decimal parts (what ipToString writes) to a number, without splitting; else the general parse. */
+// the same ranges as shift amounts and shifted prefixes, for a loop without destructuring
+const V4_SHIFTS = V4_LOCAL.map(([, bits]) => 32 - bits);
+const V4_NETS = V4_LOCAL.map(([net, bits]) => net >>> (32 - bits));
+
 function v4ToInt(ip: string): number | undefined {
   let v = 0;
   let part = 0;
@@ -38,7 +42,7 @@ function v4ToIntGeneral(ip: string): number | undefined {
 export function isLocalAddress(ip: string): boolean {
   const v4 = v4ToInt(ip.startsWith('::ffff:') ? ip.slice(7) : ip);
   if (v4 !== undefined) {
-    for (const [net, bits] of V4_LOCAL) if (v4 >>> (32 - bits) === net >>> (32 - bits)) return true;
+    for (let i = 0; i < V4_NETS.length; i++) if (v4 >>> (V4_SHIFTS[i] ?? 0) === V4_NETS[i]) return true;
     return false;
   }
   const l = ip.toLowerCase();

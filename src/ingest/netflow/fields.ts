@@ -83,6 +83,10 @@ export function resetScratch(s: RecordScratch): void {
 
 /** Unsigned big-endian integer of 1..8 bytes (reduced-size encoding); NaN for other lengths. Exact to 2^53. */
 export function readUnsigned(b: Uint8Array, off: number, len: number): number {
+  // the common widths without the loop
+  if (len === 4) return word(b, off);
+  if (len === 2) return ((b[off] ?? 0) << 8) | (b[off + 1] ?? 0);
+  if (len === 1) return b[off] ?? 0;
   if (len < 1 || len > 8) return NaN;
   let v = 0;
   for (let i = 0; i < len; i++) v = v * 256 + (b[off + i] ?? 0);
