@@ -47,7 +47,10 @@ export function createLineWriter(opts: LineWriterOptions, onDrop: (reason: strin
   const keep = opts.keep ?? 5;
   let fd = path === undefined ? 1 : openFile(path);
   let fileSize = path === undefined ? 0 : fstatSync(fd).size;
-  let chunks: Buffer[] = [];
+  // Lines wait as text and are encoded once per batch (one Buffer per write, not one per line);
+  // `rest` holds the unwritten tail of a partial write (drop mode), written before the text.
+  let text = '';
+  let rest: Buffer | undefined;
   let queuedBytes = 0;
   let queuedLines = 0;
   let written = 0;
@@ -83,7 +86,10 @@ export function createLineWriter(opts: LineWriterOptions, onDrop: (reason: strin
   /** writes the queue; returns false when bytes remain (EAGAIN in drop mode) */
   function drain(): boolean {
     if (queuedBytes === 0) return true;
-    const buf = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    const fresh = Buffer.from(text, 'utf8');
+    const buf = rest === undefined ? fresh : text === '' ? rest : Buffer.concat([rest, fresh]);
+    text = '';
+    rest = undefined;
     let off = 0;
     while (off < buf.length) {
       try {
@@ -92,20 +98,20 @@ export function createLineWriter(opts: LineWriterOptions, onDrop: (reason: strin
         const code = errCode(e);
         if (code === 'EAGAIN') {
           if (opts.onFull === 'wait') { Atomics.wait(SLEEP, 0, 0, 1); continue; }
-          chunks = [buf.subarray(off)];
+          rest = buf.subarray(off);
           queuedBytes = buf.length - off;
           return false;
         }
         const reason = code === 'EPIPE' ? 'epipe' : 'io_error';
         if (code === 'EPIPE') isBroken = true;
         onDrop(reason, queuedLines);
-        chunks = []; queuedBytes = 0; queuedLines = 0;
+        queuedBytes = 0; queuedLines = 0;
         return true;
       }
     }
     fileSize += buf.length;
     written += queuedLines;
-    chunks = []; queuedBytes = 0; queuedLines = 0;
+    queuedBytes = 0; queuedLines = 0;
     return true;
   }
 
@@ -128,22 +134,22 @@ export function createLineWriter(opts: LineWriterOptions, onDrop: (reason: strin
   async function flushNow(deadline: number): Promise<void> {
     cancel();
     while (!drain() && Date.now() < deadline) await new Promise((r) => setTimeout(r, RETRY_MS));
-    if (queuedLines > 0) { onDrop('shutdown_timeout', queuedLines); chunks = []; queuedBytes = 0; queuedLines = 0; }
+    if (queuedLines > 0) { onDrop('shutdown_timeout', queuedLines); text = ''; rest = undefined; queuedBytes = 0; queuedLines = 0; }
   }
 
   return {
     push(line) {
       if (closed) return 'closed';
       if (isBroken) return 'epipe';
-      const buf = Buffer.from(line + '\n', 'utf8');
-      if (opts.rotateBytes && fileSize + queuedBytes + buf.length > opts.rotateBytes && fileSize + queuedBytes > 0) {
+      const bytes = Buffer.byteLength(line, 'utf8') + 1;
+      if (opts.rotateBytes && fileSize + queuedBytes + bytes > opts.rotateBytes && fileSize + queuedBytes > 0) {
         drain();
         if (queuedBytes === 0) rotate();
       }
-      if (queuedBytes + buf.length > opts.maxQueueBytes && !drain() && queuedBytes + buf.length > opts.maxQueueBytes) return 'queue_full';
+      if (queuedBytes + bytes > opts.maxQueueBytes && !drain() && queuedBytes + bytes > opts.maxQueueBytes) return 'queue_full';
       if (isBroken) return 'epipe';
-      chunks.push(buf);
-      queuedBytes += buf.length;
+      text += line + '\n';
+      queuedBytes += bytes;
       queuedLines += 1;
       if (queuedBytes >= opts.batchBytes) {
         if (!drain()) schedule(RETRY_MS);
