@@ -92,11 +92,13 @@ async function main(): Promise<void> {
 
   // 2a. our listener, burst from a separate process
   let got = 0;
-  const c2 = createCollector({}, () => {}, createCounters());
-  const before = createCounters();
-  const l = await listenUdp(['udp://127.0.0.1:0'], { rcvbufBytes: 32 * 1024 * 1024 }, (b, ex, at) => {
+  const counters2 = createCounters();
+  const c2 = createCollector({}, () => {}, counters2);
+  const l = await listenUdp(['udp://127.0.0.1:0'], { rcvbufBytes: 32 * 1024 * 1024, counters: counters2 }, (b, ex, at) => {
     c2.handleDatagram(b, ex, at); got++;
   });
+  let peakQueue = 0;
+  const sampler = setInterval(() => { peakQueue = Math.max(peakQueue, l.queued()); }, 5);
   const port = l.stats()[0]?.port ?? 0;
   const d0 = readUdpDrops(port, 4) ?? 0;
   const cpu0 = process.cpuUsage();
@@ -106,10 +108,11 @@ async function main(): Promise<void> {
   const ourCpu = process.cpuUsage(cpu0);
   const ourWall = (performance.now() - s0) / 1000;
   const ourDrops = (readUdpDrops(port, 4) ?? 0) - d0;
+  clearInterval(sampler);
   const st = l.stats()[0];
   await l.close();
-  void before;
-  console.log(`exfilwatch listener: sent ${sent} datagrams, received ${got}, kernel drops ${ourDrops}, rcvbuf ${st?.rcvbufBytes} B, ` +
+  console.log(`exfilwatch listener: sent ${sent} datagrams, read ${st?.datagrams}, decoded ${got}, kernel drops ${ourDrops}, ` +
+    `queue evicted ${l.queueEvicted()} (peak queued ≥ ${peakQueue}), rcvbuf ${st?.rcvbufRequested} B asked, ${st?.rcvbufBytes} B granted, ` +
     `${((ourCpu.user + ourCpu.system) / 1e6).toFixed(2)} s CPU (incl. idle wait), ${c2.exporters()[0]?.records ?? 0} records (${ourWall.toFixed(2)} s wall incl. settle)`);
 
   // 2b. nfcapd on the same burst
