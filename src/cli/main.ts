@@ -1,8 +1,3 @@
-import { runIntelCommand } from '../intel/command.js';
-import { runLive } from './live.js';
-import { runNetflow } from './netflow.js';
-import { runReplay } from './replay.js';
-import { runRules } from './rules.js';
 import type { Io } from './run.js';
 
 const USAGE = `usage: exfilwatch <command> [options]
@@ -21,12 +16,13 @@ Run 'exfilwatch <command> --help' for a command's options.
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
+// Each command's modules load when it runs, so a replay does not compile live capture, NetFlow or metrics.
 const COMMANDS: Readonly<Record<string, Command>> = {
-  replay: runReplay,
-  live: runLive,
-  netflow: runNetflow,
-  rules: runRules,
-  intel: (argv, io) => runIntelCommand(argv, { stdout: (t) => io.stdout.write(t), stderr: (t) => io.stderr.write(t) }),
+  replay: async (argv, io) => (await import('./replay.js')).runReplay(argv, io),
+  live: async (argv, io) => (await import('./live.js')).runLive(argv, io),
+  netflow: async (argv, io) => (await import('./netflow.js')).runNetflow(argv, io),
+  rules: async (argv, io) => (await import('./rules.js')).runRules(argv, io),
+  intel: async (argv, io) => (await import('../intel/command.js')).runIntelCommand(argv, { stdout: (t) => io.stdout.write(t), stderr: (t) => io.stderr.write(t) }),
 };
 
 /** Entry point of the `exfilwatch` command; returns the process exit code and never throws. */
