@@ -90,7 +90,7 @@ async function listen(config: Config, v: Readonly<Record<string, unknown>>, rcvb
   const now = (): Micros => Date.now() * 1000;
   let listeners: Awaited<ReturnType<typeof listenUdp>>;
   try {
-    listeners = await listenUdp(urls, { rcvbufBytes: rcvbuf }, (buf, exporter, at) => {
+    listeners = await listenUdp(urls, { rcvbufBytes: rcvbuf, counters: pipeline.counters }, (buf, exporter, at) => {
       try {
         collector.handleDatagram(buf, exporter, at);
       } catch {

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Community ID v1 (corelight/community-id-spec): `1:` + base64(SHA-1(seed, lower endpoint first:
  * src addr, dst addr, proto, pad byte, src port, dst port)), all in network byte order.
  * For ICMP the "ports" are type and code, ordered by the spec's request/reply pairs.
+ * One reused input buffer per shape: no allocation per call besides the result string.
  */
 export function communityId(
   src: Uint8Array, dst: Uint8Array, proto: number, srcPort: number, dstPort: number, seed = 0,
@@ -23,17 +24,32 @@ export function communityId(
   const b = swap ? src : dst;
   if (swap) [sp, dp] = [dp, sp];
   const hasPorts = proto === 6 || proto === 17 || proto === 132 || proto === 1 || proto === 58;
-  const buf = Buffer.alloc(2 + a.length + b.length + 2 + (hasPorts ? 4 : 0));
-  let o = buf.writeUInt16BE(seed & 0xffff, 0);
-  buf.set(a, o); o += a.length;
-  buf.set(b, o); o += b.length;
+  const buf = inputFor(a.length + b.length, hasPorts);
+  buf[0] = (seed >>> 8) & 0xff;
+  buf[1] = seed & 0xff;
+  buf.set(a, 2);
+  let o = 2 + a.length;
+  buf.set(b, o);
+  o += b.length;
   buf[o++] = proto;
   buf[o++] = 0;
   if (hasPorts) {
-    o = buf.writeUInt16BE(sp & 0xffff, o);
-    buf.writeUInt16BE(dp & 0xffff, o);
+    buf[o++] = (sp >>> 8) & 0xff; buf[o++] = sp & 0xff;
+    buf[o++] = (dp >>> 8) & 0xff; buf[o] = dp & 0xff;
   }
-  return '1:' + createHash('sha1').update(buf).digest('base64');
+  return '1:' + hash('sha1', buf, 'base64');
+}
+
+const INPUTS = new Map<number, Buffer>();
+
+function inputFor(addrBytes: number, hasPorts: boolean): Buffer {
+  const size = 2 + addrBytes + 2 + (hasPorts ? 4 : 0);
+  let b = INPUTS.get(size);
+  if (!b) {
+    b = Buffer.alloc(size);
+    INPUTS.set(size, b);
+  }
+  return b;
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
