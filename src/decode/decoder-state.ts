@@ -73,6 +73,8 @@ export interface DecoderState {
   readonly cursor: Cursor;
   /** reassembled payload of the last completed datagram (kept so views into it stay valid until the next frame) */
   reassembled: Uint8Array;
+  /** reused address arrays the decoders copy a packet's addresses into (no view per packet) */
+  readonly addr: { readonly src4: Uint8Array; readonly dst4: Uint8Array; readonly src6: Uint8Array; readonly dst6: Uint8Array };
 }
 
 /** Default decoder bounds. */
@@ -101,5 +103,6 @@ export function createDecoderState(opts: DecoderOptions = {}): DecoderState {
     frags: new Map(),
     cursor: { off: 0, end: 0, etherType: 0, vlan: -1, reason: '', ipVersion: 0 },
     reassembled: new Uint8Array(0),
+    addr: { src4: new Uint8Array(4), dst4: new Uint8Array(4), src6: new Uint8Array(16), dst6: new Uint8Array(16) },
   };
 }

@@ -41,8 +41,13 @@ export function decodeIpv4(d: Uint8Array, frame: RawFrame, out: DecodedPacket, s
   const more = (flagsFrag & 0x2000) !== 0;
   const fragOffset = (flagsFrag & 0x1fff) * 8;
   if (!more && fragOffset === 0) {
-    out.src = d.subarray(off + 12, off + 16);
-    out.dst = d.subarray(off + 16, off + 20);
+    // copied into reused arrays: a view per packet costs more than four byte copies
+    const src = state.addr.src4;
+    const dst = state.addr.dst4;
+    src[0] = d[off + 12]!; src[1] = d[off + 13]!; src[2] = d[off + 14]!; src[3] = d[off + 15]!;
+    dst[0] = d[off + 16]!; dst[1] = d[off + 17]!; dst[2] = d[off + 18]!; dst[3] = d[off + 19]!;
+    out.src = src;
+    out.dst = dst;
     return decodeTransport(d, off + hlen, end, proto, out, state.counters) ?? 'ok';
   }
   const id = (d[off + 4]! << 8) | d[off + 5]!;

@@ -81,8 +81,15 @@ export function decodeIpv6(d: Uint8Array, frame: RawFrame, out: DecodedPacket, s
   const end = payloadLen === 0 && nh === HOP_BY_HOP ? c.end : Math.min(off + 40 + payloadLen, c.end);
   out.ipVersion = 6;
   out.ipBytes = ipBytes;
-  out.src = d.subarray(off + 8, off + 24);
-  out.dst = d.subarray(off + 24, off + 40);
+  // copied into reused arrays: a view per packet costs more than the copy
+  const src = state.addr.src6;
+  const dst = state.addr.dst6;
+  for (let i = 0; i < 16; i++) {
+    src[i] = d[off + 8 + i]!;
+    dst[i] = d[off + 24 + i]!;
+  }
+  out.src = src;
+  out.dst = dst;
   const maxExt = state.bounds.maxExtHeaders;
   if (!walkExtHeaders(d, off + 40, end, nh, maxExt)) return walk.reason;
   if (walk.fragAt < 0) return decodeTransport(d, walk.off, end, walk.proto, out, state.counters) ?? 'ok';

@@ -11,6 +11,13 @@ import type { Counters } from '../core/counters.js';
  */
 export type TransportDecoder = (d: Uint8Array, off: number, end: number, out: DecodedPacket, counters: Counters) => string | undefined;
 
+// an empty payload is one shared array: pure ACKs are a large share of packets
+const EMPTY = new Uint8Array(0);
+
+function payloadOf(d: Uint8Array, start: number, end: number): Uint8Array {
+  return start < end ? d.subarray(start, end) : EMPTY;
+}
+
 function ports(d: Uint8Array, off: number, out: DecodedPacket): void {
   out.srcPort = (d[off]! << 8) | d[off + 1]!;
   out.dstPort = (d[off + 2]! << 8) | d[off + 3]!;
@@ -28,7 +35,7 @@ const tcp: TransportDecoder = (d, off, end, out, counters) => {
     // snaplen cut the header: the ports still tie the frame to its flow, so keep its bytes
     counters.inc('tcp.truncated_header');
     if (avail >= 14) out.tcpFlags = d[off + 13]!;
-    out.payload = d.subarray(end, end);
+    out.payload = EMPTY;
     return undefined;
   }
   const hlen = (d[off + 12]! >> 4) * 4;
@@ -38,8 +45,8 @@ const tcp: TransportDecoder = (d, off, end, out, counters) => {
   out.tcpFlags = d[off + 13]!;
   if (hlen > avail) {
     counters.inc('tcp.truncated_header');
-    out.payload = d.subarray(end, end);
-  } else out.payload = d.subarray(off + hlen, end);
+    out.payload = EMPTY;
+  } else out.payload = payloadOf(d, off + hlen, end);
   return undefined;
 };
 
@@ -49,7 +56,7 @@ const udp: TransportDecoder = (d, off, end, out, counters) => {
   ports(d, off, out);
   if (avail < 8) {
     counters.inc('udp.truncated_header');
-    out.payload = d.subarray(end, end);
+    out.payload = EMPTY;
     return undefined;
   }
   const len = (d[off + 4]! << 8) | d[off + 5]!;
@@ -57,14 +64,14 @@ const udp: TransportDecoder = (d, off, end, out, counters) => {
   // UDP length 0 is legal for IPv6 jumbograms; below 8 otherwise is malformed but the IP length still bounds it
   if (len >= 8 && off + len < end) stop = off + len;
   else if (len < 8 && len !== 0) counters.inc('udp.bad_length');
-  out.payload = d.subarray(off + 8, stop);
+  out.payload = payloadOf(d, off + 8, stop);
   return undefined;
 };
 
 const sctp: TransportDecoder = (d, off, end, out) => {
   if (end - off < 12) return 'sctp.truncated';
   ports(d, off, out);
-  out.payload = d.subarray(off + 12, end);
+  out.payload = payloadOf(d, off + 12, end);
   return undefined;
 };
 
@@ -85,7 +92,7 @@ export function decodeTransport(d: Uint8Array, off: number, end: number, proto: 
   out.ack = 0;
   const dec = TRANSPORT_DECODERS.get(proto);
   if (dec === undefined) {
-    out.payload = d.subarray(off, Math.max(off, end));
+    out.payload = payloadOf(d, off, end);
     return undefined;
   }
   return dec(d, off, end, out, counters);

@@ -168,8 +168,8 @@ export function createFlowTable(opts: FlowTableOptions, deps: FlowTableDeps): Fl
   /** A new flow; `reversed` when the first packet came from the responder (a SYN-ACK whose SYN was missed). */
   function create(p: DecodedPacket, hash: number, reversed: boolean): Flow {
     if (count >= opts.maxFlows) evictOldest();
-    const aAddr = Uint8Array.from(reversed ? p.dst : p.src);
-    const bAddr = Uint8Array.from(reversed ? p.src : p.dst);
+    const aAddr = new Uint8Array(reversed ? p.dst : p.src);
+    const bAddr = new Uint8Array(reversed ? p.src : p.dst);
     const aPort = reversed ? p.dstPort : p.srcPort;
     const bPort = reversed ? p.srcPort : p.dstPort;
     const aIp = ipToString(aAddr);
