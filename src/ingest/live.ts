@@ -15,9 +15,10 @@
  * - That poll handle is stopped but never uv_close()d and lives inside the C++ object, so collecting
  *   a polled session crashes the process later (the same defect as cap 0.2.1).
  * - A JavaScript exception in the packet callback is a fatal exception (process abort).
- * So start_polling is never called: an unref'd timer calls dispatch() every POLL_MS (TPACKET_V3 hands
- * over blocks every BLOCK_TIMEOUT_MS anyway); after close() the timer keeps draining, delivering
- * nothing, until the handle is finalised, and the frame callback never throws.
+ * So start_polling is never called: a timer calls dispatch() every POLL_MS while the capture is open
+ * (TPACKET_V3 hands over blocks every BLOCK_TIMEOUT_MS anyway), keeping the process alive like a
+ * server; after close() an unref'd timer keeps draining, delivering nothing, until the handle is
+ * finalised; and the frame callback never throws.
  */
 import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
@@ -209,7 +210,6 @@ export function openLiveCapture(opts: LiveOptions, onFrame: (f: RawFrame) => voi
     if (n < 0) counters.inc('live.read_error');
     if (++polls % STATS_EVERY_POLLS === 0) sample();
   }, POLL_MS);
-  timer.unref();
 
   return {
     ok: true,
