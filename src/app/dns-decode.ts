@@ -1,5 +1,6 @@
 import dnsPacket from 'dns-packet';
 import type { DnsAnswer } from '../core/types.js';
+import { decodeSimpleDnsMessage } from './dns-fast.js';
 
 /**
  * A safe, partial-tolerant wrapper around dns-packet. dns-packet decodes a message all-or-nothing and
@@ -80,6 +81,11 @@ const FLAG_BITS: readonly (readonly [string, number])[] = [
  * header is there. Never throws.
  */
 export function decodeDnsMessage(buf: Buffer, opts: DnsDecodeOptions = DEFAULT_DNS_DECODE): DnsMessage | undefined {
+  return decodeSimpleDnsMessage(buf, opts) ?? decodeDnsMessageFull(buf, opts);
+}
+
+/** decodeDnsMessage through dns-packet for every message (the fast path's reference). */
+export function decodeDnsMessageFull(buf: Buffer, opts: DnsDecodeOptions = DEFAULT_DNS_DECODE): DnsMessage | undefined {
   if (buf.length < 12) return undefined;
   const id = buf.readUInt16BE(0);
   const bits = buf.readUInt16BE(2);
