@@ -125,14 +125,20 @@ export function loadCaptureBinding(): { readonly ok: true } | { readonly ok: fal
   return 'mod' in cached ? { ok: true } : { ok: false, message: LIVE_UNAVAILABLE_MESSAGE };
 }
 
+/** How far the idle clock stays behind the wall clock, ms (see createLiveClock). */
+export const TICK_LAG_MS = 1_000;
+
 /**
- * Wall clock in µs since the epoch (CLOCK_REALTIME, the clock the kernel stamps packets with), never
- * going backwards within the process. Used only to advance time on an idle interface.
+ * Wall clock in µs since the epoch (CLOCK_REALTIME, the clock the kernel stamps packets with) minus
+ * TICK_LAG_MS, never going backwards within the process. Used only to advance time on an idle
+ * interface. The lag exists because frames reach the sensor up to BLOCK_TIMEOUT_MS + POLL_MS after
+ * their timestamp, more when the event loop is busy: a clock level with the wall would move the
+ * sensor's time past frames not yet delivered, and their events would carry the tick's time.
  */
 export function createLiveClock(): () => Micros {
   let last = 0;
   return () => {
-    const t = Date.now() * 1000;
+    const t = (Date.now() - TICK_LAG_MS) * 1000;
     if (t > last) last = t;
     return last;
   };

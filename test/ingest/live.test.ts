@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCounters } from '../../src/core/counters.js';
 import type { RawFrame } from '../../src/core/types.js';
-import { createLiveClock, loadCaptureBinding, openLiveCapture } from '../../src/ingest/live.js';
+import { createLiveClock, loadCaptureBinding, openLiveCapture, TICK_LAG_MS } from '../../src/ingest/live.js';
 import { ROOT } from '../helpers/live-cli.js';
 import { createVethPair, type VethPair } from '../helpers/netns.js';
 
@@ -175,6 +175,14 @@ describe.skipIf(veth.pair === undefined)('openLiveCapture on a veth link', () =>
 });
 
 describe('createLiveClock', () => {
+  it('stays TICK_LAG_MS behind the wall clock, so it never passes frames still in the kernel ring', () => {
+    const before = Date.now();
+    const t = createLiveClock()();
+    const after = Date.now();
+    expect(t).toBeGreaterThanOrEqual((before - TICK_LAG_MS) * 1000);
+    expect(t).toBeLessThanOrEqual((after - TICK_LAG_MS) * 1000);
+  });
+
   it('never goes backwards', () => {
     const clock = createLiveClock();
     let last = 0;
