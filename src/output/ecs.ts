@@ -57,21 +57,45 @@ export function isoMicros(us: Micros): string {
 let isoSecond = Number.NaN;
 let isoPrefix = '';
 
-function base(ts: Micros, kind: 'event' | 'alert', dataset: string, observerName: string, extra: EcsDocument = {}): EcsDocument {
-  return {
-    '@timestamp': isoMicros(ts),
-    event: { kind, dataset, module: 'exfilwatch', ...extra },
-    observer: { name: observerName, type: 'sensor', product: 'exfilwatch', vendor: 'exfilwatch' },
-  };
+// Documents are built by assignment in field order, not with object spreads: spreading copies every
+// field of every nested object again, per event. JSON.stringify writes fields in insertion order, and
+// re-assigning an existing field keeps its place, as a later spread did.
+type Doc = Record<string, EcsValue>;
+
+// one observer object per sensor name: it is the same in every event
+let observerFor = '';
+let observerDoc: EcsDocument = {};
+
+function observer(name: string): EcsDocument {
+  if (name !== observerFor || observerFor === '') {
+    observerFor = name;
+    observerDoc = { name, type: 'sensor', product: 'exfilwatch', vendor: 'exfilwatch' };
+  }
+  return observerDoc;
 }
 
-function endpointsDoc(ep: Endpoints): EcsDocument {
-  return {
-    source: { ip: ep.clientIp, port: ep.clientPort },
-    destination: { ip: ep.serverIp, port: ep.serverPort },
-    network: { transport: ep.transport, community_id: ep.communityId, direction: ep.direction },
-    flow: { id: ep.flowId },
+function base(ts: Micros, kind: 'event' | 'alert', dataset: string, observerName: string, extra?: Doc): Doc {
+  const event: Doc = { kind, dataset, module: 'exfilwatch' };
+  if (extra !== undefined) for (const k in extra) event[k] = extra[k] as EcsValue;
+  return { '@timestamp': isoMicros(ts), event, observer: observer(observerName) };
+}
+
+function protocolEvent(ts: Micros, dataset: string, observerName: string, action: string, web: boolean): Doc {
+  const event: Doc = {
+    kind: 'event', dataset, module: 'exfilwatch',
+    category: web ? ['network', 'web'] : ['network'],
+    type: web ? ['protocol', 'access'] : ['protocol'],
+    action,
   };
+  return { '@timestamp': isoMicros(ts), event, observer: observer(observerName) };
+}
+
+function addEndpoints(doc: Doc, ep: Endpoints): Doc {
+  doc['source'] = { ip: ep.clientIp, port: ep.clientPort };
+  doc['destination'] = { ip: ep.serverIp, port: ep.serverPort };
+  doc['network'] = { transport: ep.transport, community_id: ep.communityId, direction: ep.direction };
+  doc['flow'] = { id: ep.flowId };
+  return doc;
 }
 
 function intelDoc(intel: DestinationIntel | undefined, domain: string | undefined): { dest: EcsDocument; ext: EcsDocument } {
@@ -89,37 +113,47 @@ function intelDoc(intel: DestinationIntel | undefined, domain: string | undefine
 
 function flowDoc(f: FlowRecord, intel: DestinationIntel | undefined, observerName: string): EcsDocument {
   const final = f.endReason !== 'active';
-  const { dest, ext } = intelDoc(intel, f.serverName);
-  return {
-    ...base(f.end, 'event', DATASETS.flow, observerName, {
-      category: ['network'],
-      type: final ? ['connection', 'end'] : ['connection'],
-      action: final ? 'flow-end' : 'flow-update',
-      reason: f.endReason,
-      start: isoMicros(f.start),
-      end: isoMicros(f.end),
-      duration: Math.round((f.end - f.start) * 1000),
-    }),
-    source: { ip: f.origIp, port: f.origPort, bytes: f.origBytes, packets: f.origPackets },
-    destination: { ip: f.respIp, port: f.respPort, bytes: f.respBytes, packets: f.respPackets, ...dest },
-    network: {
-      transport: f.transport,
-      iana_number: String(f.protoNumber),
-      community_id: f.communityId,
-      direction: f.direction,
-      bytes: f.origBytes + f.respBytes,
-      packets: f.origPackets + f.respPackets,
-      ...(f.app !== undefined ? { protocol: f.app } : {}),
-      ...(f.vlan !== undefined ? { vlan: { id: String(f.vlan) } } : {}),
-    },
-    flow: { id: f.id, origin: f.origin, ...(f.origin === 'packet' ? { frame_bytes: { source: f.origFrameBytes, destination: f.respFrameBytes } } : {}) },
-    ...(f.origin === 'netflow' && f.exporter ? { netflow: { exporter: { address: f.exporter } } } : {}),
-    exfilwatch: {
-      ...(Object.keys(ext).length > 0 ? { destination: ext } : {}),
-      ...(f.ftpControlId !== undefined ? { ftp: { control_flow_id: f.ftpControlId } } : {}),
-      tcp_flags: { source: f.origTcpFlags, destination: f.respTcpFlags },
-    },
+  const event: Doc = {
+    kind: 'event', dataset: DATASETS.flow, module: 'exfilwatch',
+    category: ['network'],
+    type: final ? ['connection', 'end'] : ['connection'],
+    action: final ? 'flow-end' : 'flow-update',
+    reason: f.endReason,
+    start: isoMicros(f.start),
+    end: isoMicros(f.end),
+    duration: Math.round((f.end - f.start) * 1000),
   };
+  const doc: Doc = { '@timestamp': isoMicros(f.end), event, observer: observer(observerName) };
+  doc['source'] = { ip: f.origIp, port: f.origPort, bytes: f.origBytes, packets: f.origPackets };
+  const destination: Doc = { ip: f.respIp, port: f.respPort, bytes: f.respBytes, packets: f.respPackets };
+  let ext: EcsDocument | undefined;
+  if (intel !== undefined || f.serverName !== undefined) {
+    const i = intelDoc(intel, f.serverName);
+    for (const k in i.dest) destination[k] = i.dest[k] as EcsValue;
+    ext = i.ext;
+  }
+  doc['destination'] = destination;
+  const network: Doc = {
+    transport: f.transport,
+    iana_number: String(f.protoNumber),
+    community_id: f.communityId,
+    direction: f.direction,
+    bytes: f.origBytes + f.respBytes,
+    packets: f.origPackets + f.respPackets,
+  };
+  if (f.app !== undefined) network['protocol'] = f.app;
+  if (f.vlan !== undefined) network['vlan'] = { id: String(f.vlan) };
+  doc['network'] = network;
+  const flow: Doc = { id: f.id, origin: f.origin };
+  if (f.origin === 'packet') flow['frame_bytes'] = { source: f.origFrameBytes, destination: f.respFrameBytes };
+  doc['flow'] = flow;
+  if (f.origin === 'netflow' && f.exporter) doc['netflow'] = { exporter: { address: f.exporter } };
+  const own: Doc = {};
+  if (ext !== undefined && Object.keys(ext).length > 0) own['destination'] = ext;
+  if (f.ftpControlId !== undefined) own['ftp'] = { control_flow_id: f.ftpControlId };
+  own['tcp_flags'] = { source: f.origTcpFlags, destination: f.respTcpFlags };
+  doc['exfilwatch'] = own;
+  return doc;
 }
 
 // Like Suricata's EVE, answers carry `data` only where it is an address, a name or text; signatures,
@@ -127,56 +161,56 @@ function flowDoc(f: FlowRecord, intel: DestinationIntel | undefined, observerNam
 const DATA_TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 'CNAME', 'NS', 'PTR', 'MX', 'SRV', 'SOA', 'DNAME', 'NAPTR', 'TXT', 'SPF']);
 
 function dnsDoc(d: DnsTransaction, observerName: string): EcsDocument {
-  const resolved = d.answers.filter((a) => a.type === 'A' || a.type === 'AAAA').map((a) => a.data);
-  return {
-    ...base(d.ts, 'event', DATASETS.dns, observerName, { category: ['network'], type: ['protocol'], action: 'dns-transaction' }),
-    ...endpointsDoc(d.endpoints),
-    dns: {
-      type: d.type,
-      id: String(d.id),
-      question: { name: d.questionName, type: d.questionType, class: d.questionClass },
-      ...(d.responseCode !== undefined ? { response_code: d.responseCode } : {}),
-      header_flags: [...d.headerFlags],
-      answers: d.answers.map((a) => ({ name: a.name, type: a.type, ttl: a.ttl, ...(DATA_TYPES.has(a.type) ? { data: a.data } : {}) })),
-      ...(resolved.length > 0 ? { resolved_ip: resolved } : {}),
-    },
-    ...(d.rtt !== undefined ? { exfilwatch: { dns: { rtt_us: d.rtt } } } : {}),
+  const resolved: string[] = [];
+  const answers: EcsDocument[] = [];
+  for (const a of d.answers) {
+    if (a.type === 'A' || a.type === 'AAAA') resolved.push(a.data);
+    answers.push(DATA_TYPES.has(a.type) ? { name: a.name, type: a.type, ttl: a.ttl, data: a.data } : { name: a.name, type: a.type, ttl: a.ttl });
+  }
+  const doc = addEndpoints(protocolEvent(d.ts, DATASETS.dns, observerName, 'dns-transaction', false), d.endpoints);
+  const dns: Doc = {
+    type: d.type,
+    id: String(d.id),
+    question: { name: d.questionName, type: d.questionType, class: d.questionClass },
   };
+  if (d.responseCode !== undefined) dns['response_code'] = d.responseCode;
+  dns['header_flags'] = [...d.headerFlags];
+  dns['answers'] = answers;
+  if (resolved.length > 0) dns['resolved_ip'] = resolved;
+  doc['dns'] = dns;
+  if (d.rtt !== undefined) doc['exfilwatch'] = { dns: { rtt_us: d.rtt } };
+  return doc;
 }
 
 function tlsDoc(t: TlsClientHello, observerName: string): EcsDocument {
-  return {
-    ...base(t.ts, 'event', DATASETS.tls, observerName, { category: ['network'], type: ['protocol'], action: 'tls-client-hello' }),
-    ...endpointsDoc(t.endpoints),
-    tls: {
-      version: t.version,
-      version_protocol: 'tls',
-      client: { ja4: t.ja4, ...(t.serverName !== undefined ? { server_name: t.serverName } : {}) },
-    },
-    ...(t.serverName !== undefined ? { destination: { ip: t.endpoints.serverIp, port: t.endpoints.serverPort, domain: t.serverName } } : {}),
-    ...(t.alpn.length > 0 ? { exfilwatch: { tls: { alpn: [...t.alpn] } } } : {}),
-  };
+  const doc = addEndpoints(protocolEvent(t.ts, DATASETS.tls, observerName, 'tls-client-hello', false), t.endpoints);
+  const client: Doc = { ja4: t.ja4 };
+  if (t.serverName !== undefined) client['server_name'] = t.serverName;
+  doc['tls'] = { version: t.version, version_protocol: 'tls', client };
+  // replaces the endpoints' destination in its place
+  if (t.serverName !== undefined) doc['destination'] = { ip: t.endpoints.serverIp, port: t.endpoints.serverPort, domain: t.serverName };
+  if (t.alpn.length > 0) doc['exfilwatch'] = { tls: { alpn: [...t.alpn] } };
+  return doc;
 }
 
 function httpDoc(h: HttpRequest, observerName: string): EcsDocument {
   const q = h.target.indexOf('?');
   const path = q >= 0 ? h.target.slice(0, q) : h.target;
   const host = h.host !== undefined ? stripPort(h.host) : undefined;
-  return {
-    ...base(h.ts, 'event', DATASETS.http, observerName, { category: ['network', 'web'], type: ['protocol', 'access'], action: 'http-request' }),
-    ...endpointsDoc(h.endpoints),
-    http: {
-      version: h.version,
-      request: { method: h.method, body: { bytes: h.bodyBytes }, ...(h.contentLength !== undefined ? { bytes: h.contentLength } : {}) },
-    },
-    url: {
-      original: h.target,
-      path,
-      ...(q >= 0 ? { query: h.target.slice(q + 1) } : {}),
-      ...(host !== undefined ? { domain: host } : {}),
-    },
-    ...(h.userAgent !== undefined ? { user_agent: { original: h.userAgent } } : {}),
-  };
+  const doc = addEndpoints(protocolEvent(h.ts, DATASETS.http, observerName, 'http-request', true), h.endpoints);
+  const request: Doc = { method: h.method, body: { bytes: h.bodyBytes } };
+  if (h.contentLength !== undefined) request['bytes'] = h.contentLength;
+  doc['http'] = { version: h.version, request };
+  const url: Doc = { original: h.target, path };
+  if (q >= 0) url['query'] = h.target.slice(q + 1);
+  if (host !== undefined) url['domain'] = host;
+  doc['url'] = url;
+  if (h.userAgent !== undefined) doc['user_agent'] = { original: h.userAgent };
+  return doc;
+}
+
+function endpointsDoc(ep: Endpoints): EcsDocument {
+  return addEndpoints({}, ep);
 }
 
 function ftpDoc(c: FtpCommand, observerName: string): EcsDocument {
