@@ -36,10 +36,14 @@ export interface JsonlOptions {
 // escape, so any such escape sends the document down the slow path).
 const LONE_SURROGATE_ESCAPE = /\\ud[89a-f]/;
 const JSON_UNSAFE = /[\u007F-\u009F\u2028\u2029]/g;
+// either of the two above: one scan of the text settles the usual line
+const SUSPECT = /\\ud[89a-f]|[\u007F-\u009F\u2028\u2029]/;
 
 function jsonLine(doc: unknown): string {
   const text = JSON.stringify(doc);
-  if (text.length > FIELD_MAX_CHARS + 2 || LONE_SURROGATE_ESCAPE.test(text)) return safeJson(doc);
+  if (text.length > FIELD_MAX_CHARS + 2) return safeJson(doc);
+  if (!SUSPECT.test(text)) return text;
+  if (LONE_SURROGATE_ESCAPE.test(text)) return safeJson(doc);
   JSON_UNSAFE.lastIndex = 0;
   if (!JSON_UNSAFE.test(text)) return text;
   return text.replace(JSON_UNSAFE, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
