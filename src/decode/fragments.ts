@@ -46,8 +46,9 @@ function open(state: DecoderState, f: Fragment): FragDatagram {
   }
   const dg: FragDatagram = {
     version: f.version,
-    src: f.src.slice(),
-    dst: f.dst.slice(),
+    // copies, never views: a Node Buffer's slice() would share the reader's reused memory
+    src: new Uint8Array(f.src),
+    dst: new Uint8Array(f.dst),
     first: f.ts,
     proto: f.proto,
     pieces: [],
@@ -103,7 +104,7 @@ export function addFragment(state: DecoderState, f: Fragment): FragOutcome {
     if (f.offset >= p.off && end <= pEnd) inside = true;
   }
   if (overlap) state.counters.inc('frag.overlap');
-  if (!inside && f.data.length > 0) dg.pieces.push({ off: f.offset, data: f.data.slice() });
+  if (!inside && f.data.length > 0) dg.pieces.push({ off: f.offset, data: new Uint8Array(f.data) });
   if (!f.more) {
     if (dg.total >= 0 && dg.total !== end) state.counters.inc('frag.conflicting_end');
     if (dg.total < 0) dg.total = end;
