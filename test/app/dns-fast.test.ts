@@ -7,6 +7,7 @@ import { decodeSimpleDnsMessage } from '../../src/app/dns-fast.js';
 import { createDecodedPacket, createDecoderState, decodeFrame } from '../../src/decode/decode-frame.js';
 import { readCaptureFileSync } from '../../src/ingest/pcap-file.js';
 import { hex } from './harness.js';
+import { prng } from '../helpers/mulberry32.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const corpus = resolve(root, '../shared/corpus/pcaps');
@@ -27,17 +28,6 @@ const samples = readdirSync(resolve(root, 'pcaps')).filter((f) => f.endsWith('.p
 const corpusDns = existsSync(corpus) ? readdirSync(corpus).filter((f) => /dns/i.test(f)).map((f) => resolve(corpus, f)) : [];
 const messages = [...samples, ...corpusDns].flatMap(dnsPayloads);
 
-// mulberry32: seeded, so every run damages the same bytes
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // A response: question example.com A; answers www CNAME (pointer into the question) and A 93.184.216.34.
 const RESPONSE = hex(`

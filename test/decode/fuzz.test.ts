@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createDecodedPacket, createDecoderState, decodeFrame } from '../../src/decode/decode-frame.js';
 import { readCapture } from '../../src/ingest/capture.js';
 import { tempFile } from '../ingest/fixtures.js';
+import { prng } from '../helpers/mulberry32.js';
 
 const corpus = resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/corpus/pcaps');
 const FILES = [
@@ -17,17 +18,6 @@ const FILES = [
 ];
 const present = FILES.every((f) => existsSync(resolve(corpus, f)));
 
-// mulberry32: small seeded PRNG so every run mutates the same bytes
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe.skipIf(!present)('fuzz: truncations and byte flips never throw or hang', () => {
   for (const name of FILES) {

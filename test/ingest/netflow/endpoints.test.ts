@@ -3,18 +3,8 @@ import { communityId } from '../../../src/flow/community-id.js';
 import { ipToString } from '../../../src/flow/flow.js';
 import { addressText, communityIdOf } from '../../../src/ingest/netflow/endpoints.js';
 import type { UniFlow } from '../../../src/ingest/netflow/types.js';
+import { prng } from '../../helpers/mulberry32.js';
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const word = (b: Uint8Array, o: number): number => (((b[o] ?? 0) << 24) | ((b[o + 1] ?? 0) << 16) | ((b[o + 2] ?? 0) << 8) | (b[o + 3] ?? 0)) >>> 0;
 

@@ -4,6 +4,7 @@ import { createCounters } from '../../../src/core/counters.js';
 import type { FlowRecord } from '../../../src/core/types.js';
 import { createCollector, type CollectorOptions } from '../../../src/ingest/netflow/index.js';
 import { ipfix, set, u16, u32, v9 } from './build.js';
+import { prng } from '../../helpers/mulberry32.js';
 
 /** Datagrams exported by softflowd 1.1 from sample captures (length-prefixed, captured once). */
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -23,17 +24,6 @@ export function readDatagrams(file: string): Buffer[] {
 /** One datagram fed to the collector, from `address`; `flushAt` = call flush(flushAt) after it. */
 interface Step { readonly buf: Uint8Array; readonly address: string; readonly flushAt?: number }
 
-/** Deterministic PRNG (mulberry32) so mutated inputs are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** IPFIX template: v4 or v6 5-tuple, counters, flags, ms times, vlan, end reason. */
 function mixTemplate(id: number, v6: boolean): number[] {
