@@ -3,16 +3,10 @@
  * line. Bytes are decoded as latin1 so any octet maps to one character and nothing throws.
  */
 
-/** A parsed request head; header values are as sent, trimmed. */
-export interface RequestHead {
-  readonly method: string;
-  readonly target: string;
-  /** e.g. 'HTTP/1.1' */
-  readonly version: string;
-  readonly host?: string;
-  readonly userAgent?: string;
-  /** Content-Length when present and a plain decimal number */
-  readonly contentLength?: number;
+import type { HttpRequest } from '../core/types.js';
+
+/** A parsed request head; header values are as sent, trimmed (the shared fields as HttpRequest names them). */
+export interface RequestHead extends Pick<HttpRequest, 'method' | 'target' | 'version' | 'host' | 'userAgent' | 'contentLength'> {
   /** Content-Length was present but not a number (or conflicting values) */
   readonly badContentLength: boolean;
   /** the last transfer-coding is chunked */

@@ -95,16 +95,7 @@ function feed(s: HttpState, chunk: Buffer, ts: Micros, opts: HttpObserverOptions
     switch (mode) {
       case 'head': buf = onHead(s, buf, ts, opts); break;
       case 'skip-head': buf = onSkipHead(s, buf); break;
-      case 'body': {
-        const cur = s.cur;
-        if (cur === undefined) { s.mode = 'head'; break; }
-        const n = Math.min(cur.remaining, buf.length);
-        cur.bodyBytes += n;
-        cur.remaining -= n;
-        buf = buf.subarray(n);
-        if (cur.remaining === 0) endRequest(s);
-        break;
-      }
+      case 'body':
       case 'chunk-data': {
         const cur = s.cur;
         if (cur === undefined) { s.mode = 'head'; break; }
@@ -112,7 +103,9 @@ function feed(s: HttpState, chunk: Buffer, ts: Micros, opts: HttpObserverOptions
         cur.bodyBytes += n;
         cur.remaining -= n;
         buf = buf.subarray(n);
-        if (cur.remaining === 0) s.mode = 'chunk-end';
+        if (cur.remaining > 0) break;
+        if (mode === 'body') endRequest(s);
+        else s.mode = 'chunk-end';
         break;
       }
       case 'chunk-size': case 'chunk-end': case 'trailer': buf = onLine(s, buf, opts); break;
