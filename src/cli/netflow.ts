@@ -22,7 +22,8 @@ export const NETFLOW_USAGE = `usage: exfilwatch netflow [--listen udp://HOST:POR
       --alerts-only      only alerts go to standard output / --output
       --asn-db PATH      a GeoLite2-ASN style .mmdb (wins over the embedded default)
   -q, --quiet            no summary on standard error
-NetFlow v5, v9 and IPFIX (v10); one-way records are paired into flows. SIGTERM/SIGINT flush and exit 0.
+NetFlow v5, v9 and IPFIX (v10); one-way records are paired into flows. SIGTERM/SIGINT flush and exit 0;
+SIGHUP reloads intel, the allowlist and the networks from the config file.
 `;
 
 const OPTIONS = {
@@ -127,10 +128,17 @@ async function listen(config: Config, v: Readonly<Record<string, unknown>>, rcvb
     collector.flush(now());
     pipeline.sensor.tick(now());
   }, 1000);
+  // SIGHUP: intel, allowlist and networks reload; flows, pairs and windows are kept.
+  const reload = (): void => {
+    void (pipeline.reload?.() ?? Promise.resolve()).then(
+      () => io.stderr.write('exfilwatch netflow: SIGHUP: intel and config reloaded; state kept\n'),
+      (e: unknown) => io.stderr.write(`exfilwatch netflow: SIGHUP: reload failed, keeping the old settings: ${e instanceof Error ? e.message : String(e)}\n`),
+    );
+  };
   return new Promise<number>((resolve) => {
     const stop = (): void => {
       clearInterval(ticker);
-      process.off('SIGTERM', stop).off('SIGINT', stop);
+      process.off('SIGTERM', stop).off('SIGINT', stop).off('SIGHUP', reload);
       void (async () => {
         await listeners.close();
         collector.flush(Number.POSITIVE_INFINITY);
@@ -139,7 +147,7 @@ async function listen(config: Config, v: Readonly<Record<string, unknown>>, rcvb
         resolve(0);
       })();
     };
-    process.on('SIGTERM', stop).on('SIGINT', stop);
+    process.on('SIGTERM', stop).on('SIGINT', stop).on('SIGHUP', reload);
   });
 }
 

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,4 +52,26 @@ describe('exfilwatch netflow with a real exporter (softflowd)', () => {
     expect(flows.length).toBeGreaterThanOrEqual(4);
     expect(flows.every((f) => get(f, 'flow.origin') === 'netflow' && Number(get(f, 'event.duration')) < 60e9)).toBe(true);
   });
+
+  it('SIGHUP reloads the config: a bad file keeps the old settings and the collector runs on', async () => {
+    const cfg = join(dir, 'reload.yaml');
+    writeFileSync(cfg, 'allowlist: []\n');
+    const port = await freeUdpPort();
+    const child = spawn(process.execPath, [join(ROOT, 'bin/exfilwatch.js'), 'netflow', '-c', cfg, '--listen', `udp://127.0.0.1:${port}`, '-q'], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 200 && !stderr.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(stderr).toContain(text);
+    };
+    await waitFor('listening on');
+    child.kill('SIGHUP');
+    await waitFor('SIGHUP: intel and config reloaded');
+    writeFileSync(cfg, 'allowlist:\n  - { id: x, source: [not-an-address] }\n');
+    child.kill('SIGHUP');
+    await waitFor('SIGHUP: reload failed, keeping the old settings');
+    const code = await new Promise<number | null>((resolve) => { child.on('exit', resolve); child.kill('SIGTERM'); });
+    expect(code).toBe(0);
+  });
 });
+
