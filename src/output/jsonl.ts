@@ -1,5 +1,6 @@
 import type { SensorEvent } from '../core/types.js';
 import { toEcs } from './ecs.js';
+import { ecsLine } from './ecs-text.js';
 import { matchFilter, type EventFilter } from './filter.js';
 import { FIELD_MAX_CHARS, safeJson } from './format/sanitize.js';
 import { createLineWriter } from './line-writer.js';
@@ -73,7 +74,8 @@ export function createJsonlSink(opts: JsonlOptions, observerName: string): Sink 
       if (!matchFilter(opts.filter, ev)) return;
       let line: string;
       try {
-        line = jsonLine(toEcs(ev, observerName));
+        // the common events are written directly (same text); the rest build the document
+        line = ecsLine(ev, observerName) ?? jsonLine(toEcs(ev, observerName));
       } catch {
         drops.add('format_error');
         return;
