@@ -1,6 +1,6 @@
 import type { AppObserver } from '../app/observer.js';
 import type { AppProto, Endpoints, FlowEndReason, FlowRecord, Micros, NetworkDirection, Transport } from '../core/types.js';
-import type { TcpStreamDir } from './tcp-stream.js';
+import type { Deliver, TcpStreamDir } from './tcp-stream.js';
 
 /** Which timeout list a flow sits in. */
 export type FlowList = 'tcp' | 'udp' | 'other' | 'closing';
@@ -54,6 +54,9 @@ export interface Flow {
   observerState: unknown;
   streamA: TcpStreamDir | undefined;
   streamB: TcpStreamDir | undefined;
+  /** reassembled TCP data of each side to the observer: made once per flow, not per segment */
+  deliverOrig: Deliver | undefined;
+  deliverResp: Deliver | undefined;
 }
 
 /** Endpoints of a flow as observers see them (client = originator). */

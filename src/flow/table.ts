@@ -129,12 +129,16 @@ export function createFlowTable(opts: FlowTableOptions, deps: FlowTableDeps): Fl
   function feed(f: Flow, dir: Dir, data: Uint8Array, gap: boolean): void {
     const obs = f.observer;
     if (!obs) return;
-    guard(f, () => {
+    // guard() inlined: this runs per data segment, and a closure per call was garbage
+    try {
       if (!obs.data(f.observerState, dir, data, now, gap)) {
         obs.close(f.observerState, now);
         f.observer = null;
       }
-    });
+    } catch {
+      counters.inc(`app.${f.observer?.name ?? 'unknown'}.observer_error`);
+      f.observer = null;
+    }
   }
 
   function context(f: Flow): ObserverContext {
@@ -186,6 +190,7 @@ export function createFlowTable(opts: FlowTableOptions, deps: FlowTableDeps): Fl
       direction: deps.direction(aIp, bIp),
       app: undefined, serverName: undefined, ftpControlId: undefined,
       observer: undefined, observerState: undefined, streamA: undefined, streamB: undefined,
+      deliverOrig: undefined, deliverResp: undefined,
     };
     const exp = p.proto === IPPROTO.TCP ? expectations.take(aIp, bIp, bPort, p.ts) : undefined;
     if (exp) {
@@ -277,17 +282,24 @@ export function createFlowTable(opts: FlowTableOptions, deps: FlowTableDeps): Fl
       f.observer = obs;
       guard(f, () => { f.observerState = obs.open(ep, context(f)); });
       if (!f.observer) return;
-      if (f.proto === IPPROTO.TCP) { f.streamA = createStreamDir(); f.streamB = createStreamDir(); }
+      if (f.proto === IPPROTO.TCP) {
+        f.streamA = createStreamDir();
+        f.streamB = createStreamDir();
+        f.deliverOrig = (d, gap) => feed(f, 'orig', d, gap);
+        f.deliverResp = (d, gap) => feed(f, 'resp', d, gap);
+      }
     }
     if (f.proto !== IPPROTO.TCP) { feed(f, dir, p.payload, false); return; }
     const s = fromA ? f.streamA : f.streamB;
-    if (!s) return;
+    const deliver = fromA ? f.deliverOrig : f.deliverResp;
+    if (!s || !deliver) return;
     // An ACK past a hole in the other direction means the capture lost those bytes: skip it now.
     const other = fromA ? f.streamB : f.streamA;
-    if (other && (p.tcpFlags & TCP_FLAG.ACK) && streamAcked(other, p.ack, (d, gap) => feed(f, fromA ? 'resp' : 'orig', d, gap))) counters.inc('tcp.capture_loss_gap');
+    const otherDeliver = fromA ? f.deliverResp : f.deliverOrig;
+    if (other && otherDeliver && (p.tcpFlags & TCP_FLAG.ACK) && streamAcked(other, p.ack, otherDeliver)) counters.inc('tcp.capture_loss_gap');
     if (p.tcpFlags & TCP_FLAG.SYN) streamSyn(s, p.seq);
     if (p.payload.length === 0) return;
-    if (streamSegment(s, p.seq, p.payload, opts.maxStreamBuffer, (d, gap) => feed(f, dir, d, gap))) counters.inc('tcp.reassembly_gap');
+    if (streamSegment(s, p.seq, p.payload, opts.maxStreamBuffer, deliver)) counters.inc('tcp.reassembly_gap');
   }
 
   return {
