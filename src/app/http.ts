@@ -31,6 +31,8 @@ export interface HttpState {
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const LFLF = Buffer.from('\n\n');
+// shared: an empty buffer cannot be written to
+const NO_BYTES = Buffer.alloc(0);
 
 /**
  * HTTP/1.x requests on any TCP port: one `http` event per request, emitted when its body is complete
@@ -61,8 +63,9 @@ export function createHttpObserver(opts: HttpObserverOptions = DEFAULT_HTTP_OPTI
         s.mode = 'lost';
       }
       feed(s, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), ts, opts);
-      // Keep our own copy of what is left over (the chunk's memory may be reused).
-      s.pending = Buffer.from(s.pending);
+      // Keep our own copy of what is left over (the chunk's memory may be reused); nothing left over,
+      // the usual case in a body, needs no copy.
+      s.pending = s.pending.length === 0 ? NO_BYTES : Buffer.from(s.pending);
       return !isStopped(s);
     },
     close(s) {
