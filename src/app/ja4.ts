@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * JA4 TLS client fingerprint (FoxIO JA4 spec, the BSD-3 licensed TLS client part), computed from the
@@ -43,7 +43,8 @@ export function offeredVersion(legacyVersion: number, supportedVersions: readonl
 
 const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
 const two = (n: number): string => String(Math.min(n, 99)).padStart(2, '0');
-const hash12 = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
+// one-shot hash(): no Hash object per call (two calls per ClientHello)
+const hash12 = (s: string): string => hash('sha256', s, 'hex').slice(0, 12);
 
 function isAlnum(b: number | undefined): boolean {
   return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a));
