@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { AppObserver, Dir, ObserverContext } from '../app/observer.js';
 import type { Counters } from '../core/counters.js';
 import { IPPROTO, TCP_FLAG, type DecodedPacket, type EmitFn, type FlowEndReason, type Micros, type NetworkDirection, type Transport } from '../core/types.js';
@@ -67,6 +68,7 @@ export function createFlowTable(opts: FlowTableOptions, deps: FlowTableDeps): Fl
     closing: opts.closedTimeout * SEC,
   };
   const expectations: Expectations = createExpectations(opts.maxExpectations, counters);
+  const hashSeed = randomInt(0x7fffffff);
   let count = 0;
   let nextId = 0;
   let now = 0;
@@ -222,7 +224,7 @@ export function createFlowTable(opts: FlowTableOptions, deps: FlowTableDeps): Fl
       lastSweep = now;
       sweep();
     }
-    const hash = flowHash(p);
+    const hash = flowHash(p, hashSeed);
     const isTcp = p.proto === IPPROTO.TCP;
     const pureSyn = isTcp && (p.tcpFlags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN;
     let hit = lookup(p, hash);
@@ -328,13 +330,14 @@ function eq(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-// Symmetric: both directions of a flow hash alike, without building a string per packet.
-function flowHash(p: DecodedPacket): number {
-  return (endpointHash(p.src, p.srcPort) + endpointHash(p.dst, p.dstPort) + p.proto * 0x9e3779b1) | 0;
+// Symmetric: both directions of a flow hash alike, without building a string per packet. The seed is
+// random per table so that nobody on the wire can aim packets at one bucket (output does not depend on it).
+function flowHash(p: DecodedPacket, seed: number): number {
+  return (endpointHash(p.src, p.srcPort, seed) + endpointHash(p.dst, p.dstPort, seed) + p.proto * 0x9e3779b1) | 0;
 }
 
-function endpointHash(addr: Uint8Array, port: number): number {
-  let h = 0x811c9dc5 ^ port;
+function endpointHash(addr: Uint8Array, port: number, seed: number): number {
+  let h = (0x811c9dc5 ^ seed ^ port) | 0;
   for (let i = 0; i < addr.length; i++) h = Math.imul(h ^ (addr[i] ?? 0), 0x01000193);
   h ^= h >>> 15;
   return Math.imul(h, 0x2c1b3c6d);
