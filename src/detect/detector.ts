@@ -78,7 +78,9 @@ export function createDetector(cfg: DetectConfig, intel: DetectIntel, counters: 
     const resolved = dns.nameFor(view.internalIp, view.externalIp, f.start);
     const domain = resolved?.name ?? hostName(f.serverName ?? ev?.sni ?? ev?.httpHost);
     const info = intel.enrich(view.externalIp, domain);
-    out({ type: 'flow', flow: f, intel: info });
+    // The ECS flow event describes the responder as destination: intel goes there only when the
+    // external side is the responder (an inbound FTP data connection's external side is the source).
+    out(f.direction === 'outbound' ? { type: 'flow', flow: f, intel: info } : { type: 'flow', flow: f });
     if (f.endReason !== 'active') evidence.drop(f.id);
     if (view.bytesOut === 0) return;
     const service = serviceKey(info, domain, view.externalIp);

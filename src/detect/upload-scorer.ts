@@ -24,13 +24,14 @@ export function pcr(out: number, inn: number): number {
 
 /**
  * The upload view of a flow crossing the local boundary; undefined for internal-only or transit flows.
- * An inbound flow (the external side connected, e.g. FTP active-mode data) is seen from the responder.
+ * An inbound flow counts only as an FTP active-mode data connection (the server connects back and the
+ * internal client sends): an internal server answering the internet is serving, not exfiltrating.
  */
 export function uploadView(f: FlowRecord, minBytes: number, minPcr: number): UploadView | undefined {
   let internalIp: string, externalIp: string, externalPort: number, out: number, inn: number;
   if (f.direction === 'outbound') {
     internalIp = f.origIp; externalIp = f.respIp; externalPort = f.respPort; out = f.origBytes; inn = f.respBytes;
-  } else if (f.direction === 'inbound') {
+  } else if (f.direction === 'inbound' && f.app === 'ftp-data') {
     internalIp = f.respIp; externalIp = f.origIp; externalPort = f.origPort; out = f.respBytes; inn = f.origBytes;
   } else {
     return undefined;

@@ -142,3 +142,13 @@ describe('detector', () => {
     expect(alerts).toEqual(['new', 'summary']);
   });
 });
+
+describe('inbound flows', () => {
+  it('an internal server sending a lot to an external client is not an upload; FTP active-mode data is', () => {
+    const serving = flow({ out: 0, in: 0, t: 0, origIp: '203.0.113.9', origPort: 50000, respIp: HOST, respPort: 443, origBytes: 1 * MB, respBytes: 200 * MB, direction: 'inbound' });
+    expect(uploads(run([{ type: 'flow', flow: serving }]).alerts)).toEqual([]);
+    const active = { ...serving, id: 'Factive', respPort: 20, app: 'ftp-data' as const, ftpControlId: 'Fctl' };
+    const a = uploads(run([{ type: 'flow', flow: active }]).alerts);
+    expect(a[0]).toMatchObject({ ruleId: 'EXF-1004', sourceIp: HOST });
+  });
+});
