@@ -36,7 +36,7 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
     io.stdout.write('exfilwatch 0.1.0\n');
     return 0;
   }
-  const cmd = COMMANDS[name];
+  const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!cmd) {
     io.stderr.write(`exfilwatch: unknown command '${name}'\n${USAGE}`);
     return 2;

@@ -22,6 +22,7 @@ describe('exfilwatch commands', () => {
     const unknown = runCli(['bogus']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'bogus'");
+    expect(runCli(['constructor']).code).toBe(2); // not a command because Object has it
     expect(runCli(['replay', '--no-such-flag', 'x.pcap']).code).toBe(2);
     expect(runCli(['replay']).code).toBe(2);
     expect(runCli(['replay', '--format', 'xml', 'x.pcap']).code).toBe(2);
