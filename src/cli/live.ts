@@ -1,3 +1,4 @@
+import type { Config } from '../config/schema.js';
 import { captureSchema, type CaptureConfig } from '../ingest/live-config.js';
 import { createLiveClock, loadCaptureBinding, openLiveCapture, type LiveStats } from '../ingest/live.js';
 import { parseListen } from '../metrics/config.js';
@@ -141,10 +142,9 @@ export async function runLive(argv: readonly string[], io: Io): Promise<number> 
 
 type Settings = { readonly ok: true; readonly capture: CaptureConfig; readonly metrics?: { host: string; port: number } } | { readonly ok: false; readonly error: string };
 
-// File settings (`capture:`, `metrics:` once the schema has them) overridden by flags.
-function liveSettings(config: object, v: Readonly<Record<string, unknown>>): Settings {
-  const file = config as { capture?: unknown; metrics?: { listen?: string } };
-  const merged: Record<string, unknown> = { ...(typeof file.capture === 'object' && file.capture !== null ? file.capture : {}) };
+// The config file's `capture:` and `metrics:` sections, overridden by flags and validated again.
+function liveSettings(config: Config, v: Readonly<Record<string, unknown>>): Settings {
+  const merged: Record<string, unknown> = { ...config.capture };
   const iface = str(v['interface']);
   if (iface !== undefined) merged['interface'] = iface;
   const bpf = str(v['bpf']);
@@ -158,7 +158,7 @@ function liveSettings(config: object, v: Readonly<Record<string, unknown>>): Set
   }
   const r = captureSchema.safeParse(merged);
   if (!r.success) return { ok: false, error: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
-  const listenText = str(v['metrics']) ?? file.metrics?.listen;
+  const listenText = str(v['metrics']) ?? config.metrics.listen;
   if (listenText === undefined) return { ok: true, capture: r.data };
   const listen = parseListen(listenText);
   if (listen === null) return { ok: false, error: `--metrics must be HOST:PORT or [V6]:PORT, not '${listenText}'` };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Settings of live capture (`capture:` in the config file; the `live` flags override them). Sizes are
- * bytes, intervals seconds. To be folded into src/config/schema.ts as `capture: captureSchema.prefault({})`.
+ * bytes, intervals seconds. Part of src/config/schema.ts as `capture:`.
  */
 export const captureSchema = z.strictObject({
   /** interface to capture on (e.g. eth1, a SPAN port); the `--interface` flag wins */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Settings of the health and metrics endpoint (`metrics:` in the config file; `--metrics` wins).
- * Off unless `listen` is set. To be folded into src/config/schema.ts as `metrics: metricsSchema.prefault({})`.
+ * Off unless `listen` is set. Part of src/config/schema.ts as `metrics:`.
  */
 export const metricsSchema = z.strictObject({
   /** `host:port` or `[v6]:port` to serve /healthz and /metrics on; unset = no endpoint */
