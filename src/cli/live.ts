@@ -56,7 +56,7 @@ export async function runLive(argv: readonly string[], io: Io): Promise<number> 
     io.stderr.write(`exfilwatch live: ${binding.message}\n`);
     return 2;
   }
-  const built = await buildRun(config, flags, io);
+  const built = await buildRun(config, flags, io, { configFile: str(flags.values['config']), live: true });
   if (!built.ok) return 2;
   const { pipeline } = built;
   const { sensor, counters } = pipeline;

@@ -49,7 +49,8 @@ export async function runNetflow(argv: readonly string[], io: Io): Promise<numbe
     io.stderr.write(`exfilwatch netflow: --rcvbuf must be a number of bytes, not '${rcv}'\n`);
     return 2;
   }
-  const built = await buildRun(config, flags, io, str(flags.values['config']));
+  const file = str(flags.values['read']);
+  const built = await buildRun(config, flags, io, { configFile: str(flags.values['config']), live: file === undefined });
   if (!built.ok) return 2;
   const { pipeline } = built;
   const nf = config.netflow;
@@ -63,7 +64,6 @@ export async function runNetflow(argv: readonly string[], io: Io): Promise<numbe
     direction: built.intel.direction,
   }, (f) => pipeline.sensor.flowRecord(f), pipeline.counters);
   const started = process.hrtime.bigint();
-  const file = str(flags.values['read']);
   const code = file !== undefined
     ? await replayExports(file, collector, pipeline, io)
     : await listen(config, flags.values, rcv !== undefined ? Number(rcv) : nf.rcvbuf, collector, pipeline, io);

@@ -48,7 +48,7 @@ export async function runReplay(argv: readonly string[], io: Io): Promise<number
 
 /** One run over files that form one capture; 0 done, 1 a file could not be read whole, 2 set-up failed. */
 async function replayFiles(files: readonly string[], config: Config, flags: RunFlags, io: Io, progress: boolean): Promise<number> {
-  const built = await buildRun(config, flags, io, str(flags.values['config']));
+  const built = await buildRun(config, flags, io, { configFile: str(flags.values['config']) });
   if (!built.ok) return 2;
   const { pipeline } = built;
   const started = process.hrtime.bigint();

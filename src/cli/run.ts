@@ -82,8 +82,16 @@ export type Built =
   | { readonly ok: true; readonly pipeline: Pipeline; readonly intel: Intel; close(): Promise<void> }
   | { readonly ok: false };
 
+/** How a run reads its input: a live source must never wait on a slow output. */
+export interface RunMode {
+  readonly configFile?: string | undefined;
+  /** live capture and NetFlow: JSON-lines outputs drop (and count) instead of waiting on a slow reader */
+  readonly live?: boolean;
+}
+
 /** Builds the intel, outputs and detection for one run, then the pipeline. Errors are printed, never thrown. */
-export async function buildRun(config: Config, flags: RunFlags, io: Io, configFile?: string): Promise<Built> {
+export async function buildRun(config: Config, flags: RunFlags, io: Io, mode: RunMode = {}): Promise<Built> {
+  const configFile = mode.configFile;
   const counters = createCounters();
   const loaded = await createIntel({
     asnDbPath: flags.asnDb ?? config.intel.asn_db,
@@ -102,7 +110,7 @@ export async function buildRun(config: Config, flags: RunFlags, io: Io, configFi
   const intel = loaded.intel;
   let sinks: Sink[];
   try {
-    sinks = createSinks(applyOutputFlags(config.outputs, flags), config.observer_name, counters);
+    sinks = createSinks(applyOutputFlags(config.outputs, flags, mode.live === true), config.observer_name, counters);
   } catch (e) {
     io.stderr.write(`exfilwatch: cannot open output: ${e instanceof Error ? e.message : String(e)}\n`);
     return { ok: false };
@@ -128,13 +136,16 @@ async function reloadIntel(intel: Intel, configFile: string | undefined, asnDbFl
 
 /**
  * Flags on top of the config's outputs: --output points the standard-output JSON sink at a file,
- * --alerts-only filters it, --syslog adds syslog sinks with the --format body.
+ * --alerts-only filters it, --syslog adds syslog sinks with the --format body. A live run never waits on
+ * a JSON-lines reader (waiting would stall the capture): its lines drop and are counted instead.
  */
-export function applyOutputFlags(outputs: OutputsConfig, flags: RunFlags): OutputsConfig {
+export function applyOutputFlags(outputs: OutputsConfig, flags: RunFlags, live = false): OutputsConfig {
   const out: OutputsConfig = outputs.map((s) => {
-    if (s.type !== 'jsonl' || (s.path !== undefined && s.path !== '-')) return s;
+    if (s.type !== 'jsonl') return s;
+    const base = live ? { ...s, on_full: 'drop' as const } : s;
+    if (s.path !== undefined && s.path !== '-') return base;
     return {
-      ...s,
+      ...base,
       ...(flags.output !== undefined ? { path: flags.output } : {}),
       ...(flags.alertsOnly ? { filter: { ...s.filter, types: ['alert' as const] } } : {}),
     };
