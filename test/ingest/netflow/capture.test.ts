@@ -21,7 +21,7 @@ function frame(payload: Buffer, v6: boolean): Buffer {
 }
 
 function pcap(frames: Buffer[]): Buffer {
-  const parts = [Buffer.from([...le32(0xa1b2c3d4), 2, 0, 4, 0, ...le32(0), ...le32(0), ...le32(65535), ...le32(1)])];
+  const parts: Buffer[] = [Buffer.from([...le32(0xa1b2c3d4), 2, 0, 4, 0, ...le32(0), ...le32(0), ...le32(65535), ...le32(1)])];
   frames.forEach((f, i) => parts.push(Buffer.from([...le32(T0 + i), ...le32(0), ...le32(f.length), ...le32(f.length)]), f));
   return Buffer.concat(parts);
 }
