@@ -3,6 +3,7 @@
  * datagram, fragments per datagram, and a timeout in packet time. Overlapping data is counted and the
  * first copy received wins. Works on fragment payloads (what follows the IP header / fragment header).
  */
+import type { DecodedPacket } from '../core/types.js';
 import type { DecoderState, FragDatagram } from './decoder-state.js';
 
 /** One fragment as the IP decoders hand it over. Views are copied before being kept. */
@@ -121,4 +122,13 @@ export function addFragment(state: DecoderState, f: Fragment): FragOutcome {
   }
   state.reassembled = out;
   return dg;
+}
+
+/** A completed datagram's addresses and totals (every fragment frame counted) into the output packet. */
+export function takeReassembled(out: DecodedPacket, dg: FragDatagram): void {
+  out.src = dg.src;
+  out.dst = dg.dst;
+  out.ipBytes = dg.ipBytes;
+  out.frameBytes = dg.frameBytes;
+  out.frames = dg.frames;
 }

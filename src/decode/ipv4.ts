@@ -4,7 +4,7 @@
  */
 import type { DecodedPacket, RawFrame } from '../core/types.js';
 import type { DecoderState } from './decoder-state.js';
-import { addFragment } from './fragments.js';
+import { addFragment, takeReassembled } from './fragments.js';
 import { decodeTransport } from './transport.js';
 
 /** 'ok', 'pending' (fragment stored), or an anomaly name. */
@@ -66,11 +66,7 @@ export function decodeIpv4(d: Uint8Array, frame: RawFrame, out: DecodedPacket, s
     vlan: out.vlan,
   });
   if (typeof r === 'string') return r;
-  out.src = r.src;
-  out.dst = r.dst;
-  out.ipBytes = r.ipBytes;
-  out.frameBytes = r.frameBytes;
-  out.frames = r.frames;
+  takeReassembled(out, r);
   const buf = state.reassembled;
   return decodeTransport(buf, 0, buf.length, r.proto, out, state.counters) ?? 'ok';
 }

@@ -5,7 +5,7 @@
  */
 import type { DecodedPacket, RawFrame } from '../core/types.js';
 import type { DecoderState } from './decoder-state.js';
-import { addFragment } from './fragments.js';
+import { addFragment, takeReassembled } from './fragments.js';
 import type { IpOutcome } from './ipv4.js';
 import { decodeTransport } from './transport.js';
 
@@ -117,11 +117,7 @@ export function decodeIpv6(d: Uint8Array, frame: RawFrame, out: DecodedPacket, s
     vlan: out.vlan,
   });
   if (typeof r === 'string') return r;
-  out.src = r.src;
-  out.dst = r.dst;
-  out.ipBytes = r.ipBytes;
-  out.frameBytes = r.frameBytes;
-  out.frames = r.frames;
+  takeReassembled(out, r);
   const buf = state.reassembled;
   if (!walkExtHeaders(buf, 0, buf.length, r.proto, maxExt)) return walk.reason;
   if (walk.fragAt >= 0) return 'ipv6.nested_fragment';

@@ -33,7 +33,7 @@ export interface JsonlOptions {
 
 // JSON.stringify without a replacer is several times faster than safeJson's, and gives the same text
 // when safeJson's replacer would change nothing: no string longer than the cap (a whole text within
-// cap + 2 quotes cannot hold one) and no lone surrogate (which plain stringify writes as a \udXXX
+// cap + 2 quotes cannot hold one) and no lone surrogate (which plain stringify writes as a \ud800–\udfff
 // escape, so any such escape sends the document down the slow path).
 const LONE_SURROGATE_ESCAPE = /\\ud[89a-f]/;
 const JSON_UNSAFE = /[\u007F-\u009F\u2028\u2029]/g;

@@ -54,7 +54,7 @@ const JSON_UNSAFE = /[\u007F-\u009F\u2028\u2029]/g;
 
 /**
  * JSON text of a value on one line: strings well formed and capped at FIELD_MAX_CHARS, and DEL, C1
- * controls and U+2028/2029 written as `\uXXXX` (JSON.stringify already escapes C0 controls), so the
+ * controls and U+2028/2029 written as `\u` + four hex digits (JSON.stringify already escapes C0 controls), so the
  * result never holds a raw control character or newline.
  */
 export function safeJson(value: unknown): string {
