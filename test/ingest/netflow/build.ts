@@ -1,3 +1,6 @@
+import { createCounters, type Counters } from '../../../src/core/counters.js';
+import type { FlowRecord } from '../../../src/core/types.js';
+import { createCollector, type Collector, type CollectorOptions } from '../../../src/ingest/netflow/index.js';
 /** Tiny big-endian byte builders for hand-made NetFlow/IPFIX datagrams in tests. */
 export const u8 = (v: number): number[] => [v & 0xff];
 export const u16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
@@ -39,4 +42,12 @@ export function ipv4Template(id: number): number[] {
 /** A data record for `ipv4Template`. */
 export function ipv4Record(src: string, dst: string, sp: number, dp: number, proto: number, bytes: number, packets: number, startMs: number): number[] {
   return [...ip4(src), ...ip4(dst), ...u16(sp), ...u16(dp), ...u8(proto), ...u32(Math.floor(bytes / 2 ** 32)), ...u32(bytes >>> 0), ...u32(packets), ...u32(Math.floor(startMs / 2 ** 32)), ...u32(startMs >>> 0)];
+}
+
+/** A collector that keeps what it emits, for tests. */
+export function setup(opts: CollectorOptions = {}): { counters: Counters; flows: FlowRecord[]; c: Collector } {
+  const counters = createCounters();
+  const flows: FlowRecord[] = [];
+  const c = createCollector(opts, (f) => flows.push(f), counters);
+  return { counters, flows, c };
 }

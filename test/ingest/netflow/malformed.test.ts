@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createCounters } from '../../../src/core/counters.js';
-import type { FlowRecord } from '../../../src/core/types.js';
-import { createCollector } from '../../../src/ingest/netflow/index.js';
-import { ip4, ipfix, ipv4Record, ipv4Template, set, u16, u32, v9 } from './build.js';
+import { ip4, ipfix, ipv4Record, ipv4Template, set, u16, u32, v9, setup } from './build.js';
 
 const EXP = { address: '192.0.2.1', port: 2055 };
 const T0 = 1_700_000_000;
-
-function setup(opts = {}) {
-  const counters = createCounters();
-  const flows: FlowRecord[] = [];
-  const c = createCollector(opts, (f) => flows.push(f), counters);
-  return { counters, flows, c };
-}
 
 describe('malformed datagrams are counted and dropped', () => {
   it('truncated headers of every version and unknown versions', () => {
